@@ -1,0 +1,143 @@
+"""The canonical patent record every importer produces.
+
+Importers turn their format into these plain dataclasses; the store turns them into rows. Keeping this
+layer free of SQL lets importers be tested on files alone and keeps one definition of "a patent".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PartyRole = Literal["applicant", "assignee", "inventor", "agent"]
+DocType = Literal["invention", "utility_model", "design", "plant", "reissue", "other"]
+ClassificationScheme = Literal["IPC", "CPC", "USPC", "LOCARNO", "FI", "OTHER"]
+CitationCategory = Literal["examiner", "applicant", "third_party", "other"]
+
+
+@dataclass
+class PartyMention:
+    """A party as written on one document: applicant, assignee (owner), inventor or agent."""
+
+    role: PartyRole
+    name: str
+    sequence: int = 0
+    country: str | None = None
+    state: str | None = None
+    city: str | None = None
+    address: str | None = None
+
+
+@dataclass
+class Classification:
+    scheme: ClassificationScheme
+    code: str  # normalised, e.g. "H01M 10/0525", "D1/128", "0601"
+    is_main: bool = False
+    sequence: int = 0
+
+
+@dataclass
+class Citation:
+    """A backward citation: a patent document (number set) or non-patent literature (npl_text set)."""
+
+    sequence: int = 0
+    number: str | None = None  # as written on the citing document
+    country: str | None = None
+    kind: str | None = None
+    date: dt.date | None = None
+    name: str | None = None  # first-named patentee as printed
+    category: CitationCategory = "other"
+    npl_text: str | None = None
+
+
+@dataclass
+class LegalEvent:
+    date: dt.date | None
+    code: str | None = None
+    description: str | None = None
+    # grant, lapse, transfer, licence, pledge, invalidation, open_licence, restoration, other
+    event_class: str = "other"
+
+
+@dataclass
+class PatentRecord:
+    """One patent publication as read from a source file, before it is stored."""
+
+    title: str
+    source_format: str = ""
+    publication_number: str | None = None  # as given; normalised by the store
+    application_number: str | None = None
+    external_id: str | None = None  # a source id used when there is no publication number
+    country: str | None = None
+    kind_code: str | None = None
+    doc_type: DocType | None = None
+    publication_date: dt.date | None = None
+    application_date: dt.date | None = None
+    grant_date: dt.date | None = None
+    abstract: str | None = None
+    claims: list[str] = field(default_factory=list)
+    first_claim: str | None = None
+    description: str | None = None
+    language: str | None = None
+    legal_status: str | None = None
+    family_id: str | None = None
+    classifications: list[Classification] = field(default_factory=list)
+    parties: list[PartyMention] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    legal_events: list[LegalEvent] = field(default_factory=list)
+    priority_claims: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def content_hash(self) -> str:
+        """Stable digest of the record's content, used to tell unchanged re-imports from updates."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=_json_default)
+        return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+@dataclass
+class SourceLocation:
+    """Where in an input a record came from, so a rejection can point at it."""
+
+    file: str
+    line: int | None = None  # 1-based line of a text file or spreadsheet row
+    document: int | None = None  # 1-based index of a document inside a multi-document file
+    identifier: str | None = None  # e.g. the document number, when known
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.document is not None:
+            parts.append(f"document {self.document}")
+        if self.identifier:
+            parts.append(self.identifier)
+        return ", ".join(parts)
+
+
+@dataclass
+class ParsedRecord:
+    record: PatentRecord
+    location: SourceLocation
+
+
+@dataclass
+class Rejection:
+    location: SourceLocation
+    reason: str
+    excerpt: str | None = None  # a short piece of the offending input
+
+
+ParseResult = ParsedRecord | Rejection
