@@ -97,13 +97,27 @@ class PatentRecord:
 
     def content_hash(self) -> str:
         """Stable digest of the record's content, used to tell unchanged re-imports from updates."""
-        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=_json_default)
+        # Serialising the dataclasses directly (not via asdict, which deep-copies) keeps imports fast.
+        payload = json.dumps(self, sort_keys=True, ensure_ascii=False, default=_json_default)
         return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _json_default(value: Any) -> str:
+def jsonable(value: Any) -> Any:
+    """A copy of nested dicts/lists with dates as ISO strings, safe for JSON columns and diffs."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return vars(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 

@@ -1,0 +1,213 @@
+"""The `lingxi` command: thin wrappers that parse arguments, call a service and render its answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lingxi.db import Database, open_database
+from lingxi.parties.cli import app as parties_app
+from lingxi.patents.importers import ImportOptions, UnknownFormat
+from lingxi.settings import Settings, load_settings
+
+app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
+patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
+app.add_typer(patents_app, name="patents")
+app.add_typer(parties_app, name="parties")
+
+console = Console()
+err_console = Console(stderr=True)
+
+HomeOption = Annotated[
+    Optional[Path],
+    typer.Option("--home", envvar="LINGXI_HOME", help="Data directory (database, indexes, reports)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def open_home(home: Path | None) -> tuple[Settings, Database]:
+    settings = load_settings(home)
+    settings.ensure_home()
+    return settings, open_database(settings.resolved_database_url)
+
+
+class RichImportProgress:
+    """One progress bar per file, in documents when the importer can count them."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def file_started(self, path: Path, format_name: str, total: int | None) -> None:
+        self.task = self.progress.add_task(f"{path.name} [dim]({format_name})[/]", total=total)
+
+    def advanced(self, documents: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, documents)
+
+    def file_finished(self, path: Path) -> None:
+        if self.task is not None:
+            task = self.progress.tasks[self.task]
+            self.progress.update(self.task, total=task.completed)
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import; the format is detected.")],
+    home: HomeOption = None,
+    format_name: Annotated[Optional[str], typer.Option("--format", help="Force a format, e.g. spreadsheet.")] = None,
+    mapping: Annotated[Optional[Path], typer.Option(help="Column mapping file (YAML/JSON) for spreadsheets.")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding, e.g. gb18030.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Records per transaction.")] = 1000,
+    as_json: JsonOption = False,
+) -> None:
+    """Import patent files: USPTO XML, USPTO Public Search JSON, Lingxi JSON Lines, Excel/CSV exports."""
+    from lingxi.patents.importing import run_import
+
+    settings, db = open_home(home)
+    options = ImportOptions(mapping_file=mapping, encoding=encoding)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=err_console, disable=as_json) as progress:
+            summary = run_import(
+                db, paths, options, format_name=format_name, progress=RichImportProgress(progress),
+                batch_size=batch_size, reports_dir=settings.reports_dir,
+            )
+    except UnknownFormat as error:
+        err_console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Import job {summary.job_id}", show_header=False)
+    for label, value in (
+        ("new 新增", summary.new),
+        ("updated 更新", summary.updated),
+        ("unchanged 未变", summary.unchanged),
+        ("rejected 拒收", summary.rejected),
+        ("time 用时", f"{summary.seconds:.2f} s"),
+        ("documents/s 条/秒", f"{summary.documents_per_second:,.0f}"),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    if summary.rejection_report:
+        console.print(f"Rejections, with file, line/document and reason: [bold]{summary.rejection_report}[/]")
+
+
+@patents_app.command("show")
+def patents_show(
+    identifier: Annotated[str, typer.Argument(help="Publication or application number (any format), or id.")],
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one patent with its parties, classifications, citations (both ways) and legal events."""
+    from lingxi.patents.queries import find_patent, patent_detail
+
+    _, db = open_home(home)
+    with db.sessions() as session:
+        patent = find_patent(session, identifier)
+        if patent is None:
+            err_console.print(f"[red]No patent found for {identifier!r}.[/]")
+            raise typer.Exit(1)
+        detail = patent_detail(session, patent.id)
+    if as_json:
+        typer.echo(json.dumps(detail, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=detail["title"], show_header=False)
+    for name in ("key", "application_number", "application_date", "publication_date", "grant_date", "doc_type",
+                 "legal_status", "language"):
+        table.add_row(name, str(detail[name] or "—"))
+    table.add_row("IPC/CPC", ", ".join(c["code"] for c in detail["classifications"]) or "—")
+    for role in ("applicant", "assignee", "inventor"):
+        names = [p["name"] for p in detail["parties"] if p["role"] == role]
+        if names:
+            table.add_row(role, "; ".join(names))
+    table.add_row("citations", f"{len(detail['citations'])} backward, {len(detail['cited_by'])} forward")
+    table.add_row("abstract", (detail["abstract"] or "—")[:400])
+    console.print(table)
+
+
+@app.command("stats")
+def stats_command(home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """Counts by document type, country, filing year, language and applicant type."""
+    from lingxi.patents.queries import collection_stats
+
+    _, db = open_home(home)
+    with db.sessions() as session:
+        stats = collection_stats(session)
+    if as_json:
+        typer.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    console.print(f"patents 专利: {stats['patents']:,}   parties 主体: {stats['parties']:,}")
+    for section, counts in stats.items():
+        if isinstance(counts, dict):
+            table = Table(title=section)
+            table.add_column("value")
+            table.add_column("patents", justify="right")
+            for value, count in counts.items():
+                table.add_row(str(value), f"{count:,}")
+            console.print(table)
+
+
+@app.command("demo")
+def demo_command(
+    home: HomeOption = None,
+    size: Annotated[int, typer.Option(help="Number of demo patents.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 20261121,
+) -> None:
+    """Load the fictional demo province (虚构省份演示数据); running it again changes nothing."""
+    from lingxi.demo.loader import load_demo
+
+    settings, db = open_home(home)
+    with console.status("Generating and importing demo data…"):
+        summary = load_demo(db, size=size, seed=seed, reports_dir=settings.reports_dir)
+    console.print(
+        f"Demo data: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.rejected} rejected in {summary.seconds:.1f} s"
+    )
+
+
+@app.command("serve")
+def serve_command(
+    home: HomeOption = None,
+    host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Run the web platform."""
+    import uvicorn
+
+    from lingxi.web.app import create_app
+
+    settings, _ = open_home(home)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@app.command("up")
+def up_command(
+    home: HomeOption = None,
+    host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Set up the data directory, load the demo data on first start, and run the web platform."""
+    from lingxi.demo.loader import demo_loaded, load_demo
+
+    settings, db = open_home(home)
+    if not demo_loaded(db):
+        with console.status("First start: loading the demo data set…"):
+            load_demo(db, reports_dir=settings.reports_dir)
+    console.print(f"Lingxi is running at http://{host or settings.host}:{port or settings.port}  (data: {settings.home})")
+    serve_command(home=settings.home, host=host, port=port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""All tables, one module per SPEC area; importing this package registers them on Base.metadata."""
+
+from lingxi.db.models.imports import ImportJob, ImportRejection
+from lingxi.db.models.parties import Party, PartyAlias
+from lingxi.db.models.patents import (
+    Patent,
+    PatentCitation,
+    PatentClassification,
+    PatentLegalEvent,
+    PatentParty,
+    PatentRevision,
+)
+
+__all__ = [
+    "ImportJob",
+    "ImportRejection",
+    "Party",
+    "PartyAlias",
+    "Patent",
+    "PatentCitation",
+    "PatentClassification",
+    "PatentLegalEvent",
+    "PatentParty",
+    "PatentRevision",
+]

@@ -1,0 +1,94 @@
+"""``lingxi parties`` — cluster applicant / owner name lists and inspect how a name is read."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lingxi.parties.cluster import PartyClusterError, cluster_names, read_names_csv, write_clusters_csv
+from lingxi.parties.identity import describe_party
+from lingxi.parties.types import explain_party_type
+
+app = typer.Typer(
+    help="Party names (申请人/权利人/发明人): normalise, classify, locate and cluster spelling variants.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _main() -> None:
+    """Party names (申请人/权利人/发明人): normalise, classify, locate and cluster spelling variants."""
+
+
+@app.command("cluster")
+def cluster_command(
+    input: Path = typer.Argument(..., help="CSV with columns id,name (UTF-8, UTF-8 with BOM, or GBK)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write id,name,cluster_id,normalised_name,type."),
+    bom: bool = typer.Option(True, "--bom/--no-bom", help="Write a UTF-8 BOM so Excel shows Chinese correctly."),
+) -> None:
+    """Group the spelling variants of each organisation / person in a name list."""
+    console = Console()
+    err = Console(stderr=True)
+    started = time.perf_counter()
+    try:
+        rows, encoding = read_names_csv(input)
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("Normalising names", total=None)
+
+            def on_progress(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+                if done == total:
+                    progress.update(task, description="Merging variants")
+
+            clustered = cluster_names(rows, on_progress=on_progress)
+            progress.update(task, description="Writing output")
+            write_clusters_csv(output, clustered, bom=bom)
+    except PartyClusterError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    seconds = time.perf_counter() - started
+    clusters = {c.cluster_id for c in clustered if c.cluster_id}
+    distinct = {name for _, name in rows}
+    summary = Table(title="Party clustering", show_header=False)
+    summary.add_row("input", f"{input} ({encoding})")
+    summary.add_row("names (rows)", f"{len(rows):,}")
+    summary.add_row("distinct names", f"{len(distinct):,}")
+    summary.add_row("clusters", f"{len(clusters):,}")
+    summary.add_row("time", f"{seconds:.2f} s")
+    summary.add_row("output", str(output))
+    console.print(summary)
+
+
+@app.command("describe")
+def describe_command(
+    names: list[str] = typer.Argument(..., help="One or more names to read."),
+    role: str = typer.Option("applicant", help="applicant, assignee, inventor or agent."),
+) -> None:
+    """Show how names are read: kind, key, display form, type (with the rule) and region."""
+    table = Table("name", "kind", "key", "type", "rule", "province", "city")
+    for name in names:
+        ident = describe_party(name, role)
+        rule = explain_party_type(ident.display_name)[1] if ident.kind == "organisation" else "person"
+        table.add_row(
+            ident.display_name,
+            ident.kind,
+            ident.key,
+            f"{ident.type.value} {ident.type.label_zh}",
+            rule,
+            ident.province or "",
+            ident.city or "",
+        )
+    Console().print(table)
