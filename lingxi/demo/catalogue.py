@@ -473,6 +473,18 @@ for _o in ORGANISATIONS:
         NAME_INDEX.setdefault(_n, _o.key)
 
 
+# Every spelling of the demo's state-owned enterprises: SOE-ness cannot be read from a name alone (集团 is not enough),
+# so a platform registers such lists; this is the one for the fictional province.
+DEMO_SOE_NAMES: tuple[str, ...] = tuple(n for o in ORGANISATIONS if o.soe for n in o.all_names)
+
+# The fictional divisions, shaped like lingxi/parties/data/cn_divisions.py PROVINCES entries and (code, full name,
+# short name, English name) for cities, so region detection can be taught the demo province.
+DEMO_PROVINCE_ENTRY = (DEMO_PROVINCE_CODE, DEMO_PROVINCE, "青峦", "province", ("峦",), ("Qingluan",))
+DEMO_CITY_ENTRIES: tuple[tuple[str, str, str, str], ...] = tuple(
+    (c.code, c.name, c.name.removesuffix("市"), c.name_en) for c in CITIES
+)
+
+
 def organisation_for_name(name: str) -> Organisation | None:
     """The catalogue organisation a printed name belongs to (exact spelling as generated), if any."""
     key = NAME_INDEX.get(name)

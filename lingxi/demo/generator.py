@@ -6,7 +6,7 @@ English US documents; filing years run from 2008 to 2025 with growth, and everyt
 
 Numbers are valid in format but cannot collide with real documents:
 - CN application numbers: year + type digit (1 invention, 2 utility model, 3 design) + a 7-digit serial that starts
-  with 9 + the GB/T check digit, e.g. "CN202119004217.3". Real yearly serials never reach 9,000,000.
+  with 9 + the GB/T check digit, e.g. "CN202119004217.7". Real yearly serials never reach 9,000,000.
 - CN publication numbers: "CN9" + type digit + 4 digits (days since 2008-01-01 of the publication date) + a 3-digit
   counter + kind (A application, B grant — same serial as its A —, U utility model, S design). Real CN publication
   numbers start with 1 (inventions), 2 (utility models) or 3 (designs), never 9.
@@ -52,10 +52,12 @@ from lingxi.demo.catalogue import (
     ORGANISATIONS,
     SURNAMES,
     US_AGENCIES,
+    UTILITY_MODEL_FORMS,
     Chain,
     Node,
     Organisation,
     Term,
+    Topic,
     applicant_type_of,
 )
 from lingxi.patents.numbers import cn_check_digit
@@ -212,8 +214,8 @@ class _Team:
     org: str
     node: str
     members: list[str]  # Chinese names (or English names for foreign companies)
+    favourite_topic: int  # index into the node's topics: a team keeps working on the same things
     favourite_product: int
-    favourite_material: int
     patents: int = 0
 
 
@@ -227,6 +229,23 @@ class _Claim:
     ref: _Claim | None = None
     preamble_zh: str | None = None  # an independent claim that refers to another (…如权利要求1所述的…)
     preamble_en: str | None = None
+    template_zh: str | None = None  # a free-form claim (use, pharmaceutical composition); "{ref}" = referred claim
+    template_en: str | None = None
+
+
+@dataclass(eq=False)
+class _Structure:
+    """How a product of one topic is described: claim features, dependent features and abstract wording."""
+
+    focus: Term = ("", "")
+    features_zh: list[str] = field(default_factory=list)
+    features_en: list[str] = field(default_factory=list)
+    dependents: list[tuple[str, str]] = field(default_factory=list)
+    utility_dependents: list[tuple[str, str]] = field(default_factory=list)
+    extra_claims: list[tuple[str, str]] = field(default_factory=list)
+    abstract_zh: str = ""
+    abstract_en: str = ""
+    abstract_en_inline: str = ""
 
 
 @dataclass(eq=False)
@@ -304,6 +323,7 @@ class _Generator:
         self.app_serials: dict[tuple[int, str], int] = {}
         self.pub_counters: Counter = Counter()
         self.registration_counters: Counter = Counter()
+        self.candidates: dict[tuple[str, str, int], tuple[list[Organisation], list[float]]] = {}
 
     # -- planning -------------------------------------------------------------------------------------------------
 
@@ -358,14 +378,18 @@ class _Generator:
         year = self._year(1.16)
         chain = rng.choices(CHAINS, weights=[c.weight for c in CHAINS])[0]
         node = self._pick_node(chain)
-        candidates = [
-            o
-            for o in self.cn_orgs
-            if chain.key in o.chains and o.founded <= year and (not o.nodes or node.key in o.nodes)
-        ]
-        if not candidates:
-            candidates = [o for o in self.cn_orgs if o.kind == "university" and chain.key in o.chains]
-        lead = rng.choices(candidates, weights=[self._node_weight(o, chain) for o in candidates])[0]
+        cache_key = (chain.key, node.key, year)
+        if cache_key not in self.candidates:
+            candidates = [
+                o
+                for o in self.cn_orgs
+                if chain.key in o.chains and o.founded <= year and (not o.nodes or node.key in o.nodes)
+            ]
+            if not candidates:
+                candidates = [o for o in self.cn_orgs if o.kind == "university" and chain.key in o.chains]
+            self.candidates[cache_key] = (candidates, list(_cumulative([self._node_weight(o, chain) for o in candidates])))
+        candidates, cum_weights = self.candidates[cache_key]
+        lead = rng.choices(candidates, cum_weights=cum_weights)[0]
         orgs = [lead.key] + self._co_applicants(lead, chain.key, node.key, year)
         mix = _CN_TYPE_MIX[lead.kind]
         if lead.um_share is not None:
@@ -373,6 +397,8 @@ class _Generator:
         doc_type = rng.choices(("invention", "utility_model", "design"), weights=mix)[0]
         if doc_type == "design" and not node.designs:
             doc_type = "utility_model"
+        if doc_type == "utility_model" and not any(t.form in UTILITY_MODEL_FORMS for t in node.topics):
+            doc_type = "invention"  # utility models protect structures only
         family = _Family(index, "CN", doc_type, chain.key, node.key, orgs, self._filing_date(year))
         self._cn_timeline(family, lead.kind)
         family.fitness = self._fitness(family, lead.kind)
@@ -644,9 +670,7 @@ class _Generator:
                     members.append(candidate)
             if not members:
                 members.append(self._new_member(org))
-            teams.append(
-                _Team(org.key, node.key, members, rng.randrange(len(node.products)), rng.randrange(len(node.materials)))
-            )
+            teams.append(_Team(org.key, node.key, members, rng.randrange(len(node.topics)), rng.randrange(6)))
         return rng.choices(teams, weights=[1 + t.patents ** 0.5 for t in teams])[0]
 
     def _inventors(self, family: _Family, node: Node) -> tuple[list[str], _Team]:
@@ -675,198 +699,196 @@ class _Generator:
 
     # -- content --------------------------------------------------------------------------------------------------
 
-    def _param(self, node: Node) -> tuple[str, str]:
+    def _param(self, topic: Topic, avoid: str | None = None) -> tuple[str, str]:
+        """A rendered numeric feature; `avoid` (a rendered one) asks for a different parameter."""
         rng = self.rng
-        param = rng.choice(node.params)
+        options = [p for p in topic.params if avoid is None or not avoid.startswith(p.zh.split("{")[0])]
+        param = rng.choice(options or topic.params)
         low, high = param.low, param.high
-        integer = float(low).is_integer() and float(high).is_integer() and abs(high - low) >= 5
         span = high - low
+        integer = float(low).is_integer() and float(high).is_integer()
         lo = low + span * rng.uniform(0.0, 0.4)
         hi = low + span * rng.uniform(0.6, 1.0)
         if integer:
             step = 10 if span >= 500 else 5 if span >= 100 else 1
             lo_s, hi_s = str(int(round(lo / step) * step)), str(int(round(hi / step) * step))
+            if lo_s == hi_s:
+                lo_s, hi_s = str(int(low)), str(int(high))
         else:
             digits = 2 if span < 1 else 1
             lo_s, hi_s = f"{lo:.{digits}f}", f"{hi:.{digits}f}"
-        if lo_s == hi_s:
-            hi_s = str(high if integer else f"{high:.{2 if span < 1 else 1}f}").removesuffix(".0")
+            if lo_s == hi_s:
+                lo_s, hi_s = f"{low:.{digits}f}", f"{high:.{digits}f}"
         return param.zh.format(lo=lo_s, hi=hi_s), param.en.format(lo=lo_s, hi=hi_s)
+
+    def _amount(self, low: float, high: float, digits: int = 1) -> tuple[str, str]:
+        """A range inside [low, high], e.g. ("0.5", "2.5")."""
+        rng = self.rng
+        a = rng.uniform(low, low + (high - low) * 0.45)
+        b = rng.uniform(low + (high - low) * 0.55, high)
+        fmt = (lambda v: f"{v:.{digits}f}") if digits else (lambda v: str(int(round(v))))
+        return fmt(a), fmt(b)
+
+    def _topics_for(self, node: Node, doc_type: str) -> list[Topic]:
+        if doc_type == "utility_model":
+            return [t for t in node.topics if t.form in UTILITY_MODEL_FORMS]
+        return list(node.topics)
 
     def compose(self, family: _Family, team: _Team | None) -> _Content:
         rng = self.rng
         chain, node = CHAIN_BY_KEY[family.chain], NODE_BY_KEY[family.node]
         content = _Content(chain, node, family.doc_type)
-        content.ipc = self._ipc(chain, node)
         if family.doc_type == "design":
             self._compose_design(content)
             return content
-
-        if team and rng.random() < 0.55:
-            product = node.products[team.favourite_product]
-            material = node.materials[team.favourite_material]
+        topics = self._topics_for(node, family.doc_type)
+        favourite = node.topics[team.favourite_topic] if team else None
+        if favourite is not None and favourite in topics and rng.random() < 0.6:
+            topic = favourite
+            product = topic.products[team.favourite_product % len(topic.products)]
         else:
-            product, material = rng.choice(node.products), rng.choice(node.materials)
-        parts = rng.sample(node.parts, min(len(node.parts), rng.choice((3, 3, 4))))
-        focus = parts[0]
-        other_materials = [m for m in node.materials if m != material]
-        material2 = rng.choice(other_materials) if other_materials else material
-        step_idx = sorted(rng.sample(range(len(node.steps)), min(len(node.steps), rng.choice((3, 3, 4)))))
-        steps = [node.steps[i] for i in step_idx]
-        problem = rng.choice(node.problems)
-        effects = rng.sample(node.effects, 2) + ([rng.choice(GENERIC_EFFECTS)] if rng.random() < 0.35 else [])
-        method = rng.choice(node.methods)
-        adjective = rng.choice(chain.adjectives) if rng.random() < 0.35 else None
+            topic = rng.choice(topics)
+            product = rng.choice(topic.products)
+        content.ipc = self._ipc(chain, node, topic)
+        form = topic.form
+        utility = family.doc_type == "utility_model"
+        methods = topic.methods or node.methods
+        method = rng.choice(methods)
 
-        if family.doc_type == "utility_model":
-            style = rng.choices(("product", "component"), weights=(0.65, 0.35))[0]
-        elif node.system:
-            style = rng.choices(("product", "product_method", "method", "system_method"), weights=(0.3, 0.15, 0.3, 0.25))[0]
-        else:
+        # style of the title (what is claimed)
+        if utility:
+            style = "component" if form in ("layer", "assembly") and rng.random() < 0.35 else "product"
+        elif form in ("layer", "assembly"):
             style = rng.choices(("product", "product_method", "method", "component"), weights=(0.3, 0.3, 0.25, 0.15))[0]
+        elif form == "system":
+            style = rng.choices(("product", "product_method", "method", "system_method"), weights=(0.3, 0.15, 0.3, 0.25))[0]
+        elif form == "material":
+            style = rng.choices(("product", "product_method", "method"), weights=(0.25, 0.25, 0.5))[0]
+        elif form in ("compound", "biologic"):
+            style = rng.choices(("product", "product_method", "product_use"), weights=(0.35, 0.35, 0.3))[0]
+        else:  # coating, composition, alloy, kit
+            style = rng.choices(("product", "product_method", "method"), weights=(0.35, 0.4, 0.25))[0]
+        adjective = None
+        if form in ("layer", "assembly", "system", "coating", "composition") and rng.random() < 0.35:
+            adjective = rng.choice(chain.adjectives)
 
-        product_zh = (adjective[0] if adjective else "") + product[0]
-        product_en = (adjective[1] + " " if adjective else "") + product[1]
-        if style == "component":  # the claimed component is made of the other parts
-            focus = parts[0]
-            rest = [p for p in node.parts if p not in parts]
-            parts = parts[1:] + rng.sample(rest, min(len(rest), 4 - len(parts[1:])))
+        # the claimed subject matter
+        pz, pe = product
+        adj_pz = (adjective[0] if adjective else "") + pz
+        adj_pe = (adjective[1] + " " if adjective else "") + pe
+        structure = self._structure(topic, product, utility)
+        focus = structure.focus
         if style == "product":
-            title_zh, title_en = f"一种{product_zh}", _cap(product_en)
-            core_zh, core_en = product_zh, _a(product_en)
+            title_zh, title_en = f"一种{adj_pz}", _cap(adj_pe)
+            core_zh, core_en = adj_pz, _a(adj_pe)
         elif style == "product_method":
-            title_zh = f"一种{product_zh}及其{method[0]}"
-            title_en = f"{_cap(product_en)} and {method[1]} thereof"
-            core_zh, core_en = f"{product_zh}及其{method[0]}", f"{_a(product_en)} and {_a(method[1])} thereof"
-        elif style == "method":
-            title_zh = f"一种{product[0]}的{method[0]}"
-            title_en = f"{_cap(method[1])} for {_a(product[1])}"
-            core_zh, core_en = f"{product[0]}的{method[0]}", f"{_a(method[1])} for {_a(product[1])}"
-        elif style == "system_method":
-            title_zh = f"一种基于{material[0]}的{product[0]}{method[0]}"
-            title_en = f"{_cap(method[1])} for {_a(product[1])} based on {_bare(material[1])}"
-            core_zh = f"基于{material[0]}的{product[0]}{method[0]}"
-            core_en = f"{_a(method[1])} for {_a(product[1])} based on {material[1]}"
-        else:  # component
-            if family.doc_type == "utility_model" and rng.random() < 0.5:
-                title_zh, title_en = f"一种{product[0]}用{focus[0]}", f"{_cap(focus[1])} for {_a(product[1])}"
-                core_zh, core_en = f"{product[0]}用{focus[0]}", f"{_a(focus[1])} for {_a(product[1])}"
+            if form in ("compound", "biologic"):
+                title_zh, title_en = f"一种{pz}及其制备方法和应用", f"{_cap(pe)} and preparation method and use thereof"
+                core_zh, core_en = f"{pz}及其制备方法和应用", f"{_a(pe)} and a preparation method and use thereof"
             else:
-                title_zh = f"一种{focus[0]}及具有其的{product[0]}"
-                title_en = f"{_cap(focus[1])} and {product[1]} having the same"
-                core_zh = f"{focus[0]}及具有其的{product[0]}"
-                core_en = f"{_a(focus[1])} and {_a(product[1])} having the same"
+                title_zh, title_en = f"一种{adj_pz}及其{method[0]}", f"{_cap(adj_pe)} and {method[1]} thereof"
+                core_zh, core_en = f"{adj_pz}及其{method[0]}", f"{_a(adj_pe)} and {_a(method[1])} thereof"
+        elif style == "product_use":
+            title_zh, title_en = f"一种{pz}及其应用", f"{_cap(pe)} and use thereof"
+            core_zh, core_en = f"{pz}及其应用", f"{_a(pe)} and use thereof"
+        elif style == "method":
+            title_zh, title_en = f"一种{pz}的{method[0]}", f"{_cap(method[1])} for {_a(pe)}"
+            core_zh, core_en = f"{pz}的{method[0]}", f"{_a(method[1])} for {_a(pe)}"
+        elif style == "system_method":
+            material = rng.choice(topic.materials)
+            title_zh = f"一种基于{material[0]}的{pz}{method[0]}"
+            title_en = f"{_cap(method[1])} for {_a(pe)} based on {_bare(material[1])}"
+            core_zh, core_en = f"基于{material[0]}的{pz}{method[0]}", f"{_a(method[1])} for {_a(pe)} based on {material[1]}"
+        else:  # component: the title names the improved part and the product that has it
+            title_zh, title_en = f"一种{focus[0]}及具有其的{pz}", f"{_cap(focus[1])} and {pe} having the same"
+            core_zh, core_en = f"{focus[0]}及具有其的{pz}", f"{_a(focus[1])} and {_a(pe)} having the same"
         content.title_zh, content.title_en = title_zh, title_en
 
-        has_structure = style in ("product", "product_method", "component")
-        has_method = style in ("product_method", "method", "system_method")
-        p1, p2, p3 = parts[0], parts[1], parts[2]
-        made_zh = "" if node.system else "制成"
-        made_en = "uses" if node.system else "is made of"
-        if node.system:
-            structure_zh = f"所述{p2[0]}分别与所述{p1[0]}和所述{p3[0]}连接"
-            structure_en = f"the {p2[1]} is connected to the {p1[1]} and the {p3[1]}"
-        else:
-            structure_zh = f"所述{p2[0]}设置于所述{p1[0]}与所述{p3[0]}之间"
-            structure_en = f"the {p2[1]} is arranged between the {p1[1]} and the {p3[1]}"
-        material_zh = f"所述{p1[0]}采用{material[0]}{made_zh}"
-        material_en = f"the {p1[1]} {made_en} {material[1]}"
-        param_zh, param_en = self._param(node)
-        param2_zh, param2_en = self._param(node)
+        has_structure = style in ("product", "product_method", "component", "product_use")
+        has_method = style in ("product_method", "method", "system_method") and not (
+            form in ("compound", "biologic") and style == "product_method" and rng.random() < 0.3
+        )
+        k = rng.choice((3, 3, 4)) if len(topic.steps) >= 4 else min(3, len(topic.steps))
+        step_idx = sorted(rng.sample(range(len(topic.steps)), k))
+        steps = [topic.steps[i] for i in step_idx]
+        problem = rng.choice(topic.problems)
+        effects = rng.sample(topic.effects, 2) + ([rng.choice(GENERIC_EFFECTS)] if rng.random() < 0.25 else [])
+        use = rng.choice(topic.uses) if topic.uses else None
+        param_zh, param_en = self._param(topic)
 
         # abstract
-        utility = family.doc_type == "utility_model"
         subject = "本实用新型" if utility else "本发明"
         if rng.random() < 0.3:
             lead_zh = f"{subject}涉及{chain.field_zh}技术领域，具体涉及一种{core_zh}"
         else:
             lead_zh = f"{subject}公开了一种{core_zh}"
-        pieces_zh = [lead_zh]
+        body_zh = ""
         if has_structure:
-            pieces_zh.append(f"，包括{_join_zh([p[0] for p in parts])}，{structure_zh}，{material_zh}")
+            body_zh += "，" + structure.abstract_zh
         if has_method:
             steps_zh = "；".join(s[0] for s in steps)
-            if has_structure:
-                pieces_zh.append(f"；所述{method[0]}包括以下步骤：{steps_zh}")
-            else:
-                pieces_zh.append(f"，包括以下步骤：{steps_zh}")
-        optional_param_zh = f"，其中{param_zh}" if rng.random() < 0.5 else ""
+            body_zh += (f"；所述{method[0]}包括以下步骤：{steps_zh}" if has_structure else f"，包括以下步骤：{steps_zh}")
+        if use is not None:
+            body_zh += f"，可用于制备{use[0]}的药物"
+        optional_zh = f"，其中{param_zh}" if rng.random() < 0.5 else ""
         closing_zh = f"。{subject}解决了现有技术中{problem[0]}的问题，{'，'.join(e[0] for e in effects)}。"
-        abstract_zh = "".join(pieces_zh) + optional_param_zh + closing_zh
-        if len(abstract_zh) > 300 and optional_param_zh:
-            abstract_zh = "".join(pieces_zh) + closing_zh
+        abstract_zh = lead_zh + body_zh + optional_zh + closing_zh
+        if len(abstract_zh) > 300 and optional_zh:
+            optional_zh = ""
+            abstract_zh = lead_zh + body_zh + closing_zh
         if len(abstract_zh) > 300:
             closing_zh = f"。{subject}{'，'.join(e[0] for e in effects[:2])}。"
-            abstract_zh = "".join(pieces_zh) + closing_zh
+            abstract_zh = lead_zh + body_zh + closing_zh
         if len(abstract_zh) > 300:
             abstract_zh = abstract_zh[:298].rstrip("，；、") + "。"
         if len(abstract_zh) < 100:
-            abstract_zh = abstract_zh[:-1] + f"，且{'结构简单，成本低廉' if utility else '工艺简单，易于实现'}，便于推广应用。"
+            extra = "结构简单，成本低廉" if utility or form in ("layer", "assembly") else "工艺简单，易于实现"
+            abstract_zh = abstract_zh[:-1] + f"，且{extra}，便于推广应用。"
         if len(abstract_zh) < 100:
             abstract_zh = abstract_zh[:-1] + f"，在{chain.field_zh}领域具有广阔的应用前景。"
         content.abstract_zh = abstract_zh
 
         foreign = ORG_BY_KEY[family.orgs[0]].kind == "foreign"
+        plural = " and " in _bare(core_en).split(" for ")[0] and style in ("product_method", "component")
         if foreign:
-            sentences_en = [f"{_cap(core_en)} is provided."]
+            sentences = [f"{_cap(core_en)} {'are' if plural else 'is'} provided."]
             if has_structure:
-                sentences_en.append(
-                    f"The {_bare(product[1])} includes {_join_en([_a(p[1]) for p in parts])}; "
-                    f"{structure_en}, and {material_en}."
-                )
+                sentences.append(_cap(structure.abstract_en) + ".")
             if has_method:
-                sentences_en.append(f"The method includes {'; '.join(s[1] for s in steps)}.")
-            sentences_en.append(
-                f"The arrangement addresses {problem[1]} and {_join_en([e[1] for e in effects])}."
-            )
+                sentences.append(f"The method includes {'; '.join(s[1] for s in steps)}.")
+            if use is not None:
+                sentences.append(f"It can be used in the manufacture of a medicament for {use[1]}.")
+            sentences.append(f"This addresses {problem[1]}. It {_join_en([e[1] for e in effects])}.")
         else:
             first = f"The invention discloses {core_en}"
             if has_structure:
-                first += f", comprising {_join_en([_a(p[1]) for p in parts])}; {structure_en}, and {material_en}"
-            sentences_en = [first + "."]
+                first += ", " + structure.abstract_en_inline
+            sentences = [first + "."]
             if has_method:
-                sentences_en.append(f"The method comprises the following steps: {'; '.join(s[1] for s in steps)}.")
-            if optional_param_zh:
-                sentences_en.append(_cap(param_en) + ".")
-            sentences_en.append(
-                f"The invention solves the problem of {problem[1]} in the prior art, "
-                f"and {_join_en([e[1] for e in effects])}."
+                sentences.append(f"The method comprises the following steps: {'; '.join(s[1] for s in steps)}.")
+            if use is not None:
+                sentences.append(f"The {_bare(pe)} can be used to prepare a medicament for {use[1]}.")
+            if optional_zh:
+                sentences.append(_cap(param_en) + ".")
+            sentences.append(
+                f"The invention solves the problem of {problem[1]} in the prior art, and {_join_en([e[1] for e in effects])}."
             )
-        content.abstract_en = " ".join(sentences_en)
+        content.abstract_en = " ".join(sentences)
 
         # claims
-        claims: list[_Claim] = []
         target = rng.randint(3, 8 if utility else 10)
+        claims: list[_Claim] = []
         if has_structure:
-            if style == "component":
-                subj_zh, subj_en = focus[0], focus[1]
-            else:
-                subj_zh, subj_en = product_zh, product_en
-            main = _Claim(
-                subj_zh,
-                subj_en,
-                True,
-                [f"包括{_join_zh([p[0] for p in parts])}", structure_zh, material_zh],
-                [f"comprising {_join_en([_a(p[1]) for p in parts])}", f"wherein {structure_en}", f"{material_en}"],
-            )
+            subj_zh, subj_en = (pz, pe) if style == "component" else (adj_pz, adj_pe)
+            main = _Claim(subj_zh, subj_en, True, list(structure.features_zh), list(structure.features_en))
             claims.append(main)
-            dependents = [
-                (param_zh, param_en),
-                (f"所述{p2[0]}采用{material2[0]}{made_zh}", f"the {p2[1]} {made_en} {material2[1]}"),
-                (param2_zh, param2_en),
-            ]
-            if len(parts) > 3:
-                p4 = parts[3]
-                if node.system:
-                    dependents.append((f"所述{p3[0]}还连接有{p4[0]}", f"the {p3[1]} is further connected to {_a(p4[1])}"))
-                else:
-                    dependents.append(
-                        (f"所述{p3[0]}远离所述{p1[0]}的一侧设有{p4[0]}", f"{_a(p4[1])} is provided on a side of the {p3[1]} facing away from the {p1[1]}")
-                    )
+            dependents = [(param_zh, param_en)] + structure.dependents
             if utility:
-                dependents.append((f"所述{p2[0]}与所述{p3[0]}可拆卸连接", f"the {p2[1]} is detachably connected to the {p3[1]}"))
-            structure_budget = target - (3 if has_method else 0)
-            for feature_zh, feature_en in dependents[: max(1, structure_budget - 1)]:
+                dependents += structure.utility_dependents
+            if len(topic.params) > 1:
+                dependents.append(self._param(topic, avoid=param_zh))
+            budget = max(1, target - 1 - (3 if has_method else 0) - len(structure.extra_claims))
+            for feature_zh, feature_en in dependents[:budget]:
                 ref = main if rng.random() < 0.7 or len(claims) == 1 else rng.choice(claims)
                 claims.append(_Claim(subj_zh, subj_en, False, [feature_zh], [feature_en], ref=ref))
         if has_method:
@@ -874,65 +896,277 @@ class _Generator:
             step_en = [f"S{i}, {s[1]}" for i, s in enumerate(steps, start=1)]
             if has_structure:
                 method_claim = _Claim(
-                    f"{product[0]}的{method[0]}",
-                    f"{method[1]} of the {product[1]}",
-                    True,
-                    ["包括以下步骤：" + "；".join(step_zh)],
-                    ["comprising the following steps: " + "; ".join(step_en)],
-                    preamble_zh=f"一种如权利要求1所述的{product[0]}的{method[0]}",
-                    preamble_en=f"A {method[1]} of the {product[1]} according to claim 1",
+                    f"{pz}的{method[0]}", f"{method[1]} of the {pe}", True,
+                    ["包括以下步骤：" + "；".join(step_zh)], ["comprising the following steps: " + "; ".join(step_en)],
+                    preamble_zh=f"一种如权利要求1所述的{pz}的{method[0]}",
+                    preamble_en=f"A {method[1]} of the {pe} according to claim 1",
                 )
             else:
                 method_claim = _Claim(
-                    core_zh,
-                    _bare(core_en),
-                    True,
-                    ["包括以下步骤：" + "；".join(step_zh)],
-                    ["comprising the following steps: " + "; ".join(step_en)],
+                    core_zh, _bare(core_en), True,
+                    ["包括以下步骤：" + "；".join(step_zh)], ["comprising the following steps: " + "; ".join(step_en)],
                 )
             claims.append(method_claim)
-            unused = [s for s in node.steps if s not in steps] or list(node.steps)
-            further = rng.choice(unused)
-            method_dependents = [
-                (f"步骤S2中，{param_zh}", f"in step S2, {param_en}"),
-                (f"步骤S{len(steps)}之后还包括：{further[0]}", f"after step S{len(steps)}, the method further comprises {further[1]}"),
-                (f"步骤S1中，{param2_zh}", f"in step S1, {param2_en}"),
-                (f"所述{p1[0]}采用{material2[0]}{made_zh}", f"the {p1[1]} {made_en} {material2[1]}"),
-                ("还包括对所得产品进行性能检测的步骤", "the method further comprises a step of testing the performance of the obtained product"),
-            ]
-            subject_zh = method_claim.subject_zh if not has_structure else f"{product[0]}的{method[0]}"
-            subject_en = method_claim.subject_en
-            for feature_zh, feature_en in method_dependents[: max(2, target - len(claims))]:
-                claims.append(_Claim(subject_zh, subject_en, False, [feature_zh], [feature_en], ref=method_claim))
+            unused = [s for s in topic.steps if s not in steps]
+            method_dependents = [(f"步骤S2中，{param_zh}", f"in step S2, {param_en}")]
+            if unused:
+                further = rng.choice(unused)
+                method_dependents.append(
+                    (f"步骤S{len(steps)}之后还包括：{further[0]}", f"after step S{len(steps)}, the method further comprises {further[1]}")
+                )
+            if len(topic.params) > 1:
+                param2_zh, param2_en = self._param(topic, avoid=param_zh)
+                method_dependents.append((f"步骤S1中，{param2_zh}", f"in step S1, {param2_en}"))
+            if form == "system":
+                technique = rng.choice(topic.materials)
+                j = rng.randint(2, len(steps))
+                method_dependents.append((f"步骤S{j}中，采用{technique[0]}", f"in step S{j}, {_bare(technique[1])} is used"))
+                method_dependents.append(("还包括将处理结果存储并上传至服务器的步骤", "the method further comprises storing the results and uploading them to a server"))
+            else:
+                method_dependents.append(("还包括对所得产品进行性能检测的步骤", "the method further comprises testing the performance of the obtained product"))
+            if topic.pairs:
+                part, material = rng.choice(topic.pairs)
+                made = "制成" if form in ("layer", "assembly") else "形成"
+                made_en = "is made of" if form in ("layer", "assembly") else "is formed of"
+                method_dependents.append((f"所述{part[0]}采用{material[0]}{made}", f"the {part[1]} {made_en} {material[1]}"))
+            for feature_zh, feature_en in method_dependents[: max(2, target - len(claims) - len(structure.extra_claims))]:
+                claims.append(_Claim(method_claim.subject_zh, method_claim.subject_en, False, [feature_zh], [feature_en], ref=method_claim))
+        if has_structure and claims:
+            for template_zh, template_en in structure.extra_claims:
+                claims.append(_Claim(pz, pe, True, [], [], ref=claims[0], template_zh=template_zh, template_en=template_en))
+        if not claims:  # e.g. a system_method title on a system topic
+            claims.append(_Claim(core_zh, _bare(core_en), True, [structure.abstract_zh], [structure.abstract_en_inline]))
+        while len(claims) < 3:  # a narrower, preferred range of a parameter
+            head = claims[0] if claims[0].template_zh is None else next(c for c in claims if c.template_zh is None)
+            feature_zh, feature_en = self._param(topic)
+            claims.insert(1, _Claim(head.subject_zh, head.subject_en, False, [feature_zh], [feature_en], ref=head))
         content.claims = claims[:10]
         return content
+
+    def _structure(self, topic: Topic, product: Term, utility: bool) -> _Structure:
+        """Independent-claim features, dependent features and abstract wording for the topic's form."""
+        rng = self.rng
+        form = topic.form
+        pz, pe = product
+        out = _Structure()
+        n_parts = 4 if len(topic.parts) >= 4 and rng.random() < 0.4 else 3
+        if form in ("layer", "assembly", "system", "biologic"):
+            pair = rng.choice(topic.pairs) if topic.pairs else None
+            idx = set(rng.sample(range(len(topic.parts)), min(n_parts, len(topic.parts))))
+            if pair is not None:
+                idx.add(topic.parts.index(pair[0]))
+                while len(idx) > n_parts:
+                    removable = [i for i in idx if topic.parts[i] != pair[0]]
+                    idx.discard(rng.choice(removable))
+            parts = [topic.parts[i] for i in sorted(idx)]
+            out.focus = pair[0] if pair is not None else parts[0]
+            p1, p2, p3 = parts[0], parts[1], parts[2]
+            names_zh, names_en = _join_zh([p[0] for p in parts]), _join_en([_a(p[1]) for p in parts])
+            if form == "layer":
+                relation_zh = f"所述{p2[0]}位于所述{p1[0]}与所述{p3[0]}之间"
+                relation_en = f"the {p2[1]} is located between the {p1[1]} and the {p3[1]}"
+                out.features_zh = [f"包括依次层叠设置的{names_zh}", relation_zh]
+                out.features_en = [f"comprising {names_en} stacked in sequence", f"wherein {relation_en}"]
+                out.abstract_zh = f"包括依次层叠设置的{names_zh}"
+                out.abstract_en = f"it comprises {names_en} stacked in sequence"
+                out.abstract_en_inline = f"comprising {names_en} stacked in sequence"
+            elif form == "assembly":
+                relation_zh = f"所述{p2[0]}设置于所述{p1[0]}上，所述{p3[0]}与所述{p2[0]}相连"
+                relation_en = f"the {p2[1]} is arranged on the {p1[1]}, and the {p3[1]} is connected to the {p2[1]}"
+                out.features_zh = [f"包括{names_zh}", relation_zh]
+                out.features_en = [f"comprising {names_en}", f"wherein {relation_en}"]
+                out.abstract_zh = f"包括{names_zh}，{relation_zh}"
+                out.abstract_en = f"it comprises {names_en}; {relation_en}"
+                out.abstract_en_inline = f"comprising {names_en}; {relation_en}"
+            elif form == "system":
+                technique = rng.choice(topic.materials)
+                relation_zh = f"所述{p1[0]}与所述{p2[0]}连接，所述{p2[0]}与所述{p3[0]}通信连接"
+                relation_en = f"the {p1[1]} is connected to the {p2[1]}, and the {p2[1]} communicates with the {p3[1]}"
+                out.features_zh = [f"包括{names_zh}", relation_zh, f"所述{pz}采用{technique[0]}"]
+                out.features_en = [f"comprising {names_en}", f"wherein {relation_en}", f"the {pe} uses {technique[1]}"]
+                out.abstract_zh = f"包括{names_zh}，{relation_zh}，采用{technique[0]}"
+                out.abstract_en = f"it comprises {names_en}; {relation_en}, and it uses {technique[1]}"
+                out.abstract_en_inline = f"comprising {names_en}; {relation_en}, using {technique[1]}"
+                others = [m for m in topic.materials if m != technique]
+                if others:
+                    other = rng.choice(others)
+                    out.dependents.append((f"所述{pz}还采用{other[0]}", f"the {pe} further uses {other[1]}"))
+            else:  # biologic: domains connected in sequence, identified by sequence listings
+                seq = rng.randint(1, 12)
+                relation_zh = f"所述{p1[0]}的氨基酸序列如SEQ ID NO:{seq}所示"
+                relation_en = f"the amino acid sequence of the {p1[1]} is shown in SEQ ID NO: {seq}"
+                out.features_zh = [f"包括依次连接的{names_zh}", relation_zh]
+                out.features_en = [f"comprising {names_en} connected in sequence", f"wherein {relation_en}"]
+                out.abstract_zh = f"包括依次连接的{names_zh}"
+                out.abstract_en = f"it comprises {names_en} connected in sequence"
+                out.abstract_en_inline = f"comprising {names_en} connected in sequence"
+                out.dependents.append((f"所述{p2[0]}的氨基酸序列如SEQ ID NO:{seq + 1}所示", f"the amino acid sequence of the {p2[1]} is shown in SEQ ID NO: {seq + 1}"))
+                out.dependents.append((f"所述{p3[0]}的编码核苷酸序列如SEQ ID NO:{seq + 2}所示", f"the {p3[1]} is encoded by the nucleotide sequence shown in SEQ ID NO: {seq + 2}"))
+            if pair is not None and form in ("layer", "assembly"):
+                clause_zh, clause_en = f"所述{pair[0][0]}采用{pair[1][0]}制成", f"the {pair[0][1]} is made of {pair[1][1]}"
+                out.features_zh.append(clause_zh)
+                out.features_en.append(clause_en)
+                out.abstract_zh += f"，{clause_zh}" if form == "layer" else ""
+                if form == "layer":
+                    out.abstract_en += f"; {clause_en}"
+                    out.abstract_en_inline += f"; {clause_en}"
+                others = [p for p in topic.pairs if p != pair and p[0] in parts]
+                if others:
+                    other = rng.choice(others)
+                    out.dependents.append((f"所述{other[0][0]}采用{other[1][0]}制成", f"the {other[0][1]} is made of {other[1][1]}"))
+            elif form in ("layer", "assembly"):
+                out.features_zh.append(f"所述{p1[0]}与所述{p3[0]}固定连接")
+                out.features_en.append(f"the {p1[1]} is fixedly connected to the {p3[1]}")
+            extra_parts = [p for p in topic.parts if p not in parts]
+            if extra_parts and form in ("layer", "assembly"):
+                p4 = rng.choice(extra_parts)
+                if form == "layer":
+                    out.dependents.append((f"所述{p3[0]}远离所述{p1[0]}的一侧还设有{p4[0]}", f"{_a(p4[1])} is further provided on a side of the {p3[1]} facing away from the {p1[1]}"))
+                else:
+                    out.dependents.append((f"还包括{p4[0]}，所述{p4[0]}与所述{p1[0]}连接", f"it further comprises {_a(p4[1])} connected to the {p1[1]}"))
+            if form == "system" and extra_parts:
+                p4 = rng.choice(extra_parts)
+                out.dependents.append((f"还包括{p4[0]}，所述{p4[0]}与所述{p2[0]}连接", f"it further comprises {_a(p4[1])} connected to the {p2[1]}"))
+            if form in ("assembly", "layer"):
+                out.utility_dependents.append((f"所述{p2[0]}与所述{p1[0]}可拆卸连接", f"the {p2[1]} is detachably connected to the {p1[1]}"))
+            if form == "biologic" and topic.uses:
+                use = rng.choice(topic.uses)
+                out.extra_claims.append((f"权利要求{{ref}}所述的{pz}在制备用于{use[0]}的药物中的应用。",
+                                         f"Use of the {pe} according to claim {{ref}} in the manufacture of a medicament for {use[1]}."))
+        elif form == "coating":
+            core, coat = topic.parts[0], topic.parts[1]
+            pairs = [p for p in topic.pairs if p[0] == coat] or list(topic.pairs)
+            pair = rng.choice(pairs)
+            out.focus = coat
+            out.features_zh = [f"包括{core[0]}和包覆于所述{core[0]}表面的{coat[0]}", f"所述{pair[0][0]}由{pair[1][0]}形成"]
+            out.features_en = [f"comprising {_a(core[1])} and {_a(coat[1])} covering a surface of the {core[1]}", f"wherein the {pair[0][1]} is formed of {pair[1][1]}"]
+            out.abstract_zh = "，".join(out.features_zh)
+            out.abstract_en = f"it comprises {_a(core[1])} and {_a(coat[1])} covering the {core[1]}, the {pair[0][1]} being formed of {pair[1][1]}"
+            out.abstract_en_inline = f"comprising {_a(core[1])} and {_a(coat[1])} covering the {core[1]}, the {pair[0][1]} being formed of {pair[1][1]}"
+            if len(topic.parts) > 2:
+                mid = topic.parts[2]
+                out.dependents.append((f"所述{core[0]}与所述{coat[0]}之间还设有{mid[0]}", f"{_a(mid[1])} is further provided between the {core[1]} and the {coat[1]}"))
+            others = [p for p in topic.pairs if p != pair and p[0] != pair[0]]
+            if others:
+                other = rng.choice(others)
+                out.dependents.append((f"所述{other[0][0]}由{other[1][0]}形成", f"the {other[0][1]} is formed of {other[1][1]}"))
+        elif form in ("composition", "kit"):
+            count = min(len(topic.materials), rng.choice((3, 3, 4)))
+            if form == "composition":  # the first material of a composition topic is its base (resin, solvent…)
+                chosen_idx = [0] + rng.sample(range(1, len(topic.materials)), count - 1)
+            else:
+                chosen_idx = rng.sample(range(len(topic.materials)), count)
+            ingredients = [topic.materials[i] for i in sorted(chosen_idx)]
+            out.focus = ingredients[0]
+            if form == "composition":
+                amounts = [("100", "100")] + [self._amount(0.1, 8.0) for _ in ingredients[1:]]
+                parts_zh = [f"{m[0]}{a if a == b else f'{a}～{b}'}份" for m, (a, b) in zip(ingredients, amounts)]
+                parts_en = [f"{a if a == b else f'{a} to {b}'} parts of {m[1]}" for m, (a, b) in zip(ingredients, amounts)]
+                out.features_zh = [f"按质量份计，包括以下原料：{'、'.join(parts_zh)}"]
+                out.features_en = [f"comprising, in parts by mass, {_join_en(parts_en)}"]
+                out.abstract_zh = out.features_zh[0]
+                out.abstract_en = f"it comprises, in parts by mass, {_join_en(parts_en)}"
+                out.abstract_en_inline = out.features_en[0]
+                rest = [m for m in topic.materials if m not in ingredients]
+                if rest:
+                    m = rng.choice(rest)
+                    a, b = self._amount(0.1, 3.0)
+                    out.dependents.append((f"还包括{m[0]}{a}～{b}份", f"it further comprises {a} to {b} parts of {m[1]}"))
+                if topic.uses:
+                    use = rng.choice(topic.uses)
+                    out.extra_claims.append((f"权利要求{{ref}}所述的{pz}在制备用于{use[0]}的药物中的应用。",
+                                             f"Use of the {pe} according to claim {{ref}} in the manufacture of a medicament for {use[1]}."))
+            else:
+                out.features_zh = [f"包括{_join_zh([m[0] for m in ingredients])}"]
+                out.features_en = [f"comprising {_join_en([m[1] for m in ingredients])}"]
+                out.abstract_zh = out.features_zh[0]
+                out.abstract_en = f"it comprises {_join_en([m[1] for m in ingredients])}"
+                out.abstract_en_inline = out.features_en[0]
+                rest = [m for m in topic.materials if m not in ingredients]
+                if rest:
+                    m = rng.choice(rest)
+                    out.dependents.append((f"还包括{m[0]}", f"it further comprises {m[1]}"))
+        elif form == "alloy":
+            count = min(len(topic.materials), rng.choice((3, 4, 5)))
+            elements = [topic.materials[i] for i in sorted(rng.sample(range(len(topic.materials)), count))]
+            ranges = [self._amount(0.5, 12.0) for _ in elements]
+            base = topic.base or ("余量", "balance")
+            parts_zh = [f"{e[0]}{a}～{b}%" for e, (a, b) in zip(elements, ranges)]
+            parts_en = [f"{a} to {b}% of {e[1]}" for e, (a, b) in zip(elements, ranges)]
+            out.focus = elements[0]
+            out.features_zh = [f"按质量百分比计，包括以下组分：{'、'.join(parts_zh)}，余量为{base[0]}及不可避免的杂质"]
+            out.features_en = [f"comprising, by mass percentage, {_join_en(parts_en)}, the balance being {base[1]} and unavoidable impurities"]
+            out.abstract_zh = out.features_zh[0]
+            out.abstract_en = "it comprises, by mass percentage, " + _join_en(parts_en) + f", the balance being {base[1]}"
+            out.abstract_en_inline = out.features_en[0]
+            i = rng.randrange(len(elements))
+            a, b = ranges[i]
+            lo, hi = float(a), float(b)
+            na, nb = f"{lo + (hi - lo) * 0.25:.1f}", f"{lo + (hi - lo) * 0.75:.1f}"
+            out.dependents.append((f"按质量百分比计，所述{elements[i][0]}的含量为{na}～{nb}%", f"the content of {elements[i][1]} is {na} to {nb}% by mass"))
+        elif form == "material":
+            m1, m2 = rng.sample(topic.materials, 2)
+            steps = [topic.steps[i] for i in sorted(rng.sample(range(len(topic.steps)), 3))]
+            out.focus = m1
+            out.features_zh = [f"以{m1[0]}和{m2[0]}为原料，通过包括以下步骤的方法制备得到：{'；'.join(s[0] for s in steps)}"]
+            out.features_en = [f"prepared from {m1[1]} and {m2[1]} by a method comprising: {'; '.join(s[1] for s in steps)}"]
+            out.abstract_zh = f"以{m1[0]}和{m2[0]}为原料，经{_join_zh([s[0] for s in steps[:2]])}等步骤制得"
+            out.abstract_en = f"it is prepared from {m1[1]} and {m2[1]} by {' and '.join(s[1] for s in steps[:2])}"
+            out.abstract_en_inline = f"prepared from {m1[1]} and {m2[1]} by {' and '.join(s[1] for s in steps[:2])}"
+        elif form == "compound":
+            subs = list(topic.materials)
+            r1 = rng.sample(subs, 3)
+            r2 = rng.sample(subs, 3)
+            out.focus = r1[0]
+            out.features_zh = ["所述化合物具有式(I)所示结构或其药学上可接受的盐", f"式(I)中，R1选自{'、'.join(s[0] for s in r1[:2])}或{r1[2][0]}",
+                               f"R2选自{'、'.join(s[0] for s in r2[:2])}或{r2[2][0]}"]
+            out.features_en = ["having a structure shown in formula (I) or a pharmaceutically acceptable salt thereof",
+                               f"wherein in formula (I), R1 is selected from {r1[0][1]}, {r1[1][1]} or {r1[2][1]}",
+                               f"R2 is selected from {r2[0][1]}, {r2[1][1]} or {r2[2][1]}"]
+            out.abstract_zh = "所述化合物具有式(I)所示结构"
+            out.abstract_en = "the compound has the structure of formula (I)"
+            out.abstract_en_inline = "having the structure of formula (I)"
+            out.dependents.append((f"R1为{r1[0][0]}", f"R1 is {r1[0][1]}"))
+            out.dependents.append((f"所述化合物选自化合物1至化合物{rng.randint(12, 86)}中的任意一种", "the compound is selected from the compounds listed in Table 1"))
+            out.extra_claims.append(("一种药物组合物，其特征在于，包括权利要求{ref}所述的" + pz + "和药学上可接受的辅料。",
+                                     "A pharmaceutical composition, comprising the " + pe + " according to claim {ref} and a pharmaceutically acceptable excipient."))
+            if topic.uses:
+                use = rng.choice(topic.uses)
+                out.extra_claims.append((f"权利要求{{ref}}所述的{pz}在制备用于{use[0]}的药物中的应用。",
+                                         f"Use of the {pe} according to claim {{ref}} in the manufacture of a medicament for {use[1]}."))
+        return out
 
     def _compose_design(self, content: _Content) -> None:
         rng = self.rng
         item_zh, item_en, locarno = rng.choice(content.node.designs)
         content.locarno = locarno
         content.title_zh, content.title_en = item_zh, _cap(item_en)
-        views = rng.choice(("立体图1", "主视图", "立体图"))
         content.abstract_zh = (
             f"1．本外观设计产品的名称：{item_zh}。"
             f"2．本外观设计产品的用途：本外观设计产品用于{content.chain.field_zh}领域，作为{content.node.name}相关产品使用。"
             f"3．本外观设计产品的设计要点：在于形状{rng.choice(('', '与图案的结合', '与色彩的结合'))}。"
-            f"4．最能表明设计要点的图片或照片：{views}。"
+            f"4．最能表明设计要点的图片或照片：{rng.choice(('立体图1', '主视图', '立体图'))}。"
             f"5．省略视图：{rng.choice(('后视图与主视图对称，省略后视图', '仰视图为使用时不常见部位，省略仰视图', '左视图与右视图对称，省略左视图'))}。"
         )
         content.abstract_en = f"Ornamental design for {_a(item_en)}."
 
-    def _ipc(self, chain: Chain, node: Node) -> list[str]:
+    def _ipc(self, chain: Chain, node: Node, topic: Topic) -> list[str]:
         rng = self.rng
-        main = node.ipc[0] if rng.random() < 0.45 else rng.choice(node.ipc)
+        main = topic.ipc[0] if rng.random() < 0.5 else rng.choice(topic.ipc)
         codes = [main]
         extra = rng.choices((0, 1, 2, 3), weights=(3, 4, 3, 1))[0]
         siblings = [n for n in chain.nodes if n.key != node.key]
-        for _ in range(extra * 3):
+        for _ in range(extra * 4):
             if len(codes) >= 1 + extra:
                 break
-            source = node if rng.random() < 0.7 or not siblings else rng.choice(siblings)
-            code = rng.choice(source.ipc)
+            r = rng.random()
+            if r < 0.7:
+                pool = topic.ipc
+            elif r < 0.9 or not siblings:
+                pool = node.ipc
+            else:
+                pool = rng.choice(siblings).ipc
+            code = rng.choice(pool)
             if code not in codes:
                 codes.append(code)
         return codes
@@ -1331,15 +1565,18 @@ def generate_demo_records(seed: int = 20261121, size: int = 3000) -> list[Patent
             else:
                 n_examiner, n_applicant = 0, rng.choices((0, 1, 2), weights=(6, 3, 1))[0]
             chosen: list[_Family] = []
+            cumulative: dict[int, list[float]] = {}  # weights of each pool, computed once per citing family
             for _ in range(n_examiner + n_applicant):
                 r = rng.random()
-                pool = by_node.get(family.node) if r < 0.75 else by_chain.get(family.chain) if r < 0.93 else citable
-                pool = [c for c in (pool or citable) if c.doc_type != "design" and c is not family.parent and c not in chosen]
-                if not pool:
-                    continue
-                weights = [c.fitness * (1.0 + 0.8 * c.cited) for c in pool]
-                pick = rng.choices(pool, weights=weights)[0]
-                chosen.append(pick)
+                pool = by_node.get(family.node) if r < 0.75 else by_chain.get(family.chain) if r < 0.97 else citable
+                pool = pool or citable
+                if id(pool) not in cumulative:
+                    cumulative[id(pool)] = list(_cumulative([c.fitness * (1.0 + 0.8 * c.cited) for c in pool]))
+                for _attempt in range(4):  # preferential attachment: often-cited patents attract more citations
+                    pick = rng.choices(pool, cum_weights=cumulative[id(pool)])[0]
+                    if pick is not family.parent and all(pick is not c for c in chosen):
+                        chosen.append(pick)
+                        break
             for position, cited in enumerate(chosen):
                 number, country, kind, date = gen._cite_number(cited, family.filing)
                 citation = Citation(
@@ -1398,6 +1635,11 @@ def _render_claims(claims: list[_Claim], english: bool) -> list[str]:
     number = {id(c): i for i, c in enumerate(claims, start=1)}
     out = []
     for i, claim in enumerate(claims, start=1):
+        if claim.template_zh:
+            ref = number[id(claim.ref)] if claim.ref is not None else 1
+            text = (claim.template_en if english else claim.template_zh).format(ref=ref)
+            out.append(f"{i}. {text}" if english else f"{i}.{text}")
+            continue
         if english:
             if claim.independent:
                 head = claim.preamble_en or _a(claim.subject_en)
@@ -1426,7 +1668,8 @@ def _granted_claims(claims: list[_Claim], rng: random.Random) -> list[_Claim]:
     out = [merged]
     for claim in claims[2:]:
         copy = _Claim(claim.subject_zh, claim.subject_en, claim.independent, claim.features_zh, claim.features_en,
-                      ref=claim.ref, preamble_zh=claim.preamble_zh, preamble_en=claim.preamble_en)
+                      ref=claim.ref, preamble_zh=claim.preamble_zh, preamble_en=claim.preamble_en,
+                      template_zh=claim.template_zh, template_en=claim.template_en)
         mapping[id(claim)] = copy
         out.append(copy)
     for claim in out:
