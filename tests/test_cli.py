@@ -113,5 +113,8 @@ def test_demo_loads_once(tmp_path):
     stats = lingxi_json(tmp_path, "stats")
     assert stats["patents"] == 300
     assert {"zh", "en"} <= set(stats["by_language"])
+    # The demo registers its fictional organisations, so SOEs and the fictional province are recognised.
+    assert {"university", "institute", "soe", "enterprise"} <= set(stats["by_applicant_type"])
+    assert stats["by_province"]["青峦"] > 0
     result = lingxi(tmp_path, "demo", "--size", "300")
     assert "0 new" in result.stdout and "300 unchanged" in result.stdout

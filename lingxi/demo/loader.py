@@ -8,14 +8,33 @@ from sqlalchemy import func, select
 
 from lingxi.db import Database
 from lingxi.db.models import ImportJob
+from lingxi.demo.catalogue import DEMO_PROVINCE, ORGANISATIONS
 from lingxi.demo.generator import generate_demo_records
+from lingxi.parties.identity import KnownOrganisation, register_known_organisations
+from lingxi.parties.types import PartyType
 from lingxi.patents.importing import ImportSummary, import_parsed
 from lingxi.patents.records import ParsedRecord, SourceLocation
 
 DEMO_SOURCE = "demo"
 
 
+def register_demo_organisations() -> None:
+    """Tell party typing which demo organisations are SOEs and where the fictional province's bodies are."""
+    kinds = {kind.value: kind for kind in PartyType}
+    known = []
+    for organisation in ORGANISATIONS:
+        if organisation.kind == "foreign":
+            party_type, province, city = PartyType.ENTERPRISE, None, None
+        else:
+            party_type = PartyType.SOE if organisation.soe else kinds.get(organisation.kind)
+            province = DEMO_PROVINCE.removesuffix("省")
+            city = organisation.city.removesuffix("市") if organisation.city else None
+        known += [KnownOrganisation(name, party_type, province, city) for name in organisation.all_names]
+    register_known_organisations(known)
+
+
 def load_demo(db: Database, size: int = 3000, seed: int = 20261121, reports_dir: Path | None = None) -> ImportSummary:
+    register_demo_organisations()
     records = generate_demo_records(seed=seed, size=size)
     parsed = (
         ParsedRecord(record, SourceLocation(DEMO_SOURCE, document=index))

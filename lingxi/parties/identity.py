@@ -9,6 +9,7 @@ organisation, 11 µs for a never-seen inventor, 0.25 µs for a cached name on th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -17,7 +18,14 @@ from lingxi.parties.names import normalise_org_name, org_key_of_display, person_
 from lingxi.parties.regions import region_of_display
 from lingxi.parties.types import PartyType, explain_display
 
-__all__ = ["PartyIdentity", "describe_party", "PERSON_ROLES"]
+__all__ = [
+    "KnownOrganisation",
+    "PartyIdentity",
+    "describe_party",
+    "known_organisations_generation",
+    "register_known_organisations",
+    "PERSON_ROLES",
+]
 
 PartyKind = Literal["organisation", "person"]
 
@@ -36,6 +44,38 @@ class PartyIdentity:
     province_code: str | None = None
 
 
+@dataclass(frozen=True)
+class KnownOrganisation:
+    """What a curated list says about an organisation that its name alone does not reveal.
+
+    Being state-owned, for one, cannot be read from every name (集团 is not enough); an operator registers
+    the province's SOE list, and the demo registers its fictional province. Fields left None keep the rules' answer.
+    """
+
+    name: str
+    party_type: PartyType | None = None
+    province: str | None = None
+    city: str | None = None
+
+
+_KNOWN: dict[str, KnownOrganisation] = {}
+_generation = 0
+
+
+def register_known_organisations(organisations: Iterable[KnownOrganisation]) -> None:
+    """Teach describe_party about organisations, by cluster key so every spelling variant is covered."""
+    global _generation
+    for organisation in organisations:
+        _KNOWN[org_key_of_display(normalise_org_name(organisation.name))] = organisation
+    _generation += 1
+    describe_party.cache_clear()
+
+
+def known_organisations_generation() -> int:
+    """Changes whenever the register does, so callers' own caches can key on it."""
+    return _generation
+
+
 @lru_cache(maxsize=131072)  # ≈490 bytes an entry: at most ~64 MB
 def describe_party(raw_name: str, role: str = "applicant") -> PartyIdentity:
     """Normalise one party mention.
@@ -48,13 +88,26 @@ def describe_party(raw_name: str, role: str = "applicant") -> PartyIdentity:
     display = normalise_org_name(raw_name)
     if (role or "").strip().lower() in PERSON_ROLES or person_display(display):
         return PartyIdentity("person", person_key_of_display(display), display, PartyType.INDIVIDUAL)
+    key = org_key_of_display(display)
     region = region_of_display(display, check_person=False)
-    return PartyIdentity(
+    identity = PartyIdentity(
         "organisation",
-        org_key_of_display(display),
+        key,
         display,
         explain_display(display)[0],
         region.province if region else None,
         region.city if region else None,
         region.province_code if region else None,
+    )
+    known = _KNOWN.get(key)
+    if known is None:
+        return identity
+    return PartyIdentity(
+        "organisation",
+        key,
+        display,
+        known.party_type or identity.type,
+        known.province or identity.province,
+        known.city or identity.city,
+        identity.province_code if not known.province else None,
     )

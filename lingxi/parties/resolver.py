@@ -11,16 +11,20 @@ from sqlalchemy.orm import Session
 
 from lingxi.db.bulk import bulk_insert, bulk_insert_returning
 from lingxi.db.models import Party, PartyAlias
-from lingxi.parties.identity import PartyIdentity, describe_party
+from lingxi.parties.identity import PartyIdentity, describe_party, known_organisations_generation
 
 
-@lru_cache(maxsize=200_000)
 def mention_identity(role: str, name: str, organisation_context: str | None) -> PartyIdentity:
     """The party a mention stands for.
 
     Inventors with the same name are different people unless they work for the same organisation,
     so an inventor's key carries the first applicant's cluster key (full disambiguation is the talent area's job).
     """
+    return _mention_identity(role, name, organisation_context, known_organisations_generation())
+
+
+@lru_cache(maxsize=200_000)
+def _mention_identity(role: str, name: str, organisation_context: str | None, _generation: int) -> PartyIdentity:
     identity = describe_party(name, role)
     if role == "inventor" and identity.kind == "person":
         return dataclasses.replace(identity, key=f"{identity.key}@{organisation_context or ''}")

@@ -146,7 +146,7 @@ def _family(session: Session, patent: Patent) -> list[dict[str, Any]]:
 
 
 def collection_stats(session: Session) -> dict[str, Any]:
-    """Counts by document type, country, filing year, language and applicant type."""
+    """Counts by document type, country, filing year, language, legal status, applicant type and province."""
     year = func.coalesce(
         func.extract("year", Patent.application_date), func.extract("year", Patent.publication_date)
     )
@@ -170,6 +170,14 @@ def collection_stats(session: Session) -> dict[str, Any]:
         .order_by(Party.party_type)
     )
     stats["by_applicant_type"] = {t: n for t, n in applicant_type}
+    province = session.execute(
+        select(Party.province, func.count(distinct(PatentParty.patent_id)))
+        .join(PatentParty, PatentParty.party_id == Party.id)
+        .where(PatentParty.role.in_(("applicant", "assignee")), Party.province.is_not(None))
+        .group_by(Party.province)
+        .order_by(func.count(distinct(PatentParty.patent_id)).desc())
+    )
+    stats["by_province"] = {p: n for p, n in province}
     return stats
 
 
