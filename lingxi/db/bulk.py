@@ -7,7 +7,6 @@ tuples; values are converted the way SQLAlchemy would store them (JSON text, ISO
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any

@@ -1537,7 +1537,6 @@ def generate_demo_records(seed: int = 20261121, size: int = 3000) -> list[Patent
             names, team = gen._inventors(family, node)
             family.content = gen.compose(family, team)
             inventors = names
-        content = family.content
         lead = ORG_BY_KEY[family.orgs[0]]
         family.printed_applicants = [
             gen.org_party(ORG_BY_KEY[key], "applicant", i, year, english) for i, key in enumerate(family.orgs, start=1)

@@ -518,7 +518,7 @@ _EN_ORG_WORDS = frozenset(
         "electronics", "electric", "manufacturing", "mfg", "motors", "pharmaceuticals", "pharma", "chemical",
         "energy", "networks", "software", "media", "studio", "studios", "ip", "kabushiki", "kaisha", "mbh",
         "aktiengesellschaft", "secretary", "administrator", "represented", "united", "states", "semiconductor",
-        "medical", "health", "sciences", "science", "products", "group", "capital", "ventures", "works",
+        "medical", "health", "sciences", "science", "capital", "ventures", "works",
         "telecom", "communications", "instruments", "devices", "materials", "plastics", "steel", "oil",
         "resources", "organization", "organisation", "institution", "patent", "patents", "counsel", "legal",
         "societe", "sociedad", "spolka", "vennootschap", "gesellschaft", "and", "&", "of", "for", "the", "et",

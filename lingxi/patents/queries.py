@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lingxi.db.models import Party, Patent, PatentCitation, PatentParty, PatentRevision
 from lingxi.patents.numbers import (
@@ -15,7 +15,7 @@ from lingxi.patents.numbers import (
     parse_publication_number,
 )
 from lingxi.patents.records import jsonable
-from lingxi.patents.store import SCALAR_FIELDS
+from lingxi.patents.store import SCALAR_FIELDS, load_patent
 
 # When a number matches several publications (A and B), show the most advanced one.
 _KIND_PREFERENCE = {"B": 0, "C": 1, "U": 2, "S": 3, "Y": 4, "A": 9}
@@ -64,16 +64,7 @@ def _most_advanced(patents: list[Patent]) -> Patent:
 
 def patent_detail(session: Session, patent_id: int) -> dict[str, Any]:
     """Everything known about a patent, as JSON-ready data (the CLI's --json and the API share it)."""
-    patent = session.execute(
-        select(Patent)
-        .where(Patent.id == patent_id)
-        .options(
-            selectinload(Patent.classifications),
-            selectinload(Patent.parties),
-            selectinload(Patent.citations),
-            selectinload(Patent.legal_events),
-        )
-    ).scalar_one()
+    patent = load_patent(session, patent_id)
     parties = {p.id: p for p in session.execute(
         select(Party).where(Party.id.in_([m.party_id for m in patent.parties]))
     ).scalars()}

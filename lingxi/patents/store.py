@@ -198,9 +198,9 @@ def cited_base(number: str, country: str | None) -> str | None:
         return None
 
 
-def load_record(session: Session, patent_id: int) -> PatentRecord:
-    """Rebuild the canonical record of a stored patent (the inverse of writing it)."""
-    patent = session.execute(
+def load_patent(session: Session, patent_id: int) -> Patent:
+    """A stored patent with its classifications, party mentions, citations and legal events loaded."""
+    return session.execute(
         select(Patent)
         .where(Patent.id == patent_id)
         .options(
@@ -210,7 +210,11 @@ def load_record(session: Session, patent_id: int) -> PatentRecord:
             selectinload(Patent.legal_events),
         )
     ).scalar_one()
-    return record_from_patent(patent)
+
+
+def load_record(session: Session, patent_id: int) -> PatentRecord:
+    """Rebuild the canonical record of a stored patent (the inverse of writing it)."""
+    return record_from_patent(load_patent(session, patent_id))
 
 
 def record_from_patent(patent: Patent) -> PatentRecord:

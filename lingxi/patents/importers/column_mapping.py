@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lingxi.patents.numbers import CN_KIND_DOC_TYPE, GRANT_KINDS_CN
+
 # ----------------------------------------------------------------------------------------------------------
 # Targets a column can map to
 # ----------------------------------------------------------------------------------------------------------
@@ -618,17 +620,7 @@ def first_present(values: Iterable[Any]) -> Any:
     return None
 
 
-# Kind codes of CNIPA publications: A application, B granted invention, C old grant, U/Y utility model, S/D design.
-CN_KIND_DOC_TYPE = {
-    "A": "invention",
-    "B": "invention",
-    "C": "invention",
-    "U": "utility_model",
-    "Y": "utility_model",
-    "S": "design",
-    "D": "design",
-}
-CN_GRANT_KINDS = {"B", "C", "U", "Y", "S", "D"}
+CN_GRANT_KINDS = GRANT_KINDS_CN
 
 _NUMBER_COUNTRY = re.compile(r"^([A-Z]{2})(?=[A-Z]{0,2}\d)")
 _NUMBER_KIND = re.compile(r"\d([A-Z]\d?)$")
