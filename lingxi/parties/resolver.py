@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lingxi.db.bulk import bulk_insert, bulk_insert_returning
+from lingxi.db.bulk import tuple_insert
 from lingxi.db.models import Party, PartyAlias
 from lingxi.parties.identity import PartyIdentity, describe_party, known_organisations_generation
 
@@ -21,6 +21,35 @@ def mention_identity(role: str, name: str, organisation_context: str | None) -> 
     so an inventor's key carries the first applicant's cluster key (full disambiguation is the talent area's job).
     """
     return _mention_identity(role, name, organisation_context, known_organisations_generation())
+
+
+# What a party row holds, in this order: a mention's party as a plain tuple travels cheaply between processes.
+PARTY_COLUMNS = ("kind", "cluster_key", "name", "party_type", "province", "city")
+
+
+def mention_party(role: str, name: str, organisation_context: str | None) -> tuple:
+    """The party row (PARTY_COLUMNS) of the party a mention stands for; its first two values are its key."""
+    return _mention_party(role, name, organisation_context, known_organisations_generation())
+
+
+@lru_cache(maxsize=200_000)
+def _mention_party(role: str, name: str, organisation_context: str | None, generation: int) -> tuple:
+    identity = describe_party(name, role)
+    key = identity.key
+    if role == "inventor" and identity.kind == "person":  # as in _mention_identity, without the copy
+        key = f"{key}@{organisation_context or ''}"
+    return (identity.kind, key, identity.display_name, str(identity.type.value), identity.province, identity.city)
+
+
+def party_values(identity: PartyIdentity) -> tuple:
+    return (
+        identity.kind,
+        identity.key,
+        identity.display_name,
+        str(identity.type.value),
+        identity.province,
+        identity.city,
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -46,33 +75,50 @@ class PartyResolver:
 
     def resolve(self, mentions: Iterable[tuple[PartyIdentity, str]]) -> dict[tuple[str, str], int]:
         """Party ids for (identity, raw name) pairs, creating missing parties and aliases."""
-        mentions = list(mentions)
-        wanted = {(identity.kind, identity.key): identity for identity, _ in mentions}
-        self._load_missing(wanted)
-        # Aliases record an organisation's name variants; a person's spelling is already on each mention.
-        self._add_aliases({(self._ids[(i.kind, i.key)], name) for i, name in mentions if i.kind == "organisation"})
-        return self._ids
+        return self.resolve_parties([(party_values(identity), name) for identity, name in mentions])
 
-    def _load_missing(self, wanted: dict[tuple[str, str], PartyIdentity]) -> None:
-        missing = [k for k in wanted if k not in self._ids]
-        self._fetch_ids(missing)
-        to_create = [wanted[k] for k in missing if k not in self._ids]
+    def resolve_parties(self, mentions: Iterable[tuple[tuple, str]]) -> dict[tuple[str, str], int]:
+        """Party ids by (kind, cluster_key) for (party row, raw name) pairs, creating missing parties and aliases.
+
+        A party row is what mention_party() gives. The returned mapping also holds parties seen before.
+        """
+        ids = self._ids
+        wanted: dict[tuple[str, str], tuple] = {}
+        organisations: list[tuple[tuple, str]] = []
+        for party, name in mentions:
+            key = party[:2]
+            if key not in ids:
+                wanted[key] = party
+            if party[0] == "organisation":
+                organisations.append((key, name))
+        if wanted:
+            self._load_missing(wanted)
+        # Aliases record an organisation's name variants; a person's spelling is already on each mention.
+        if organisations:
+            self._add_aliases({(ids[key], name) for key, name in organisations})
+        return ids
+
+    def _load_missing(self, wanted: dict[tuple[str, str], tuple]) -> None:
+        self._fetch_ids(list(wanted))
+        to_create = [party for key, party in wanted.items() if key not in self._ids]
         if to_create:
-            rows = [_party_row(identity) for identity in to_create]
-            created = bulk_insert_returning(
-                self.session.connection(), Party.__table__, rows, ("kind", "cluster_key", "id")
-            )
+            insert = tuple_insert(self.session.connection(), Party.__table__, PARTY_COLUMNS)
+            created = insert.insert_returning(self.session.connection(), to_create, ("kind", "cluster_key", "id"))
             self._ids.update(((kind, key), party_id) for kind, key, party_id in created)
 
     def _fetch_ids(self, keys: list[tuple[str, str]]) -> None:
-        # One kind per query so SQLite and PostgreSQL use the (kind, cluster_key) index.
+        # One kind per query so SQLite and PostgreSQL use the (kind, cluster_key) index; plain SQL because
+        # compiling a 500-value IN list costs more than running it.
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.name == "sqlite" else "%s"
         for kind in sorted({kind for kind, _ in keys}):
             of_kind = [key for k, key in keys if k == kind]
             for chunk in _chunks(of_kind, 500):
-                rows = self.session.connection().execute(
-                    select(Party.cluster_key, Party.id).where(Party.kind == kind, Party.cluster_key.in_(chunk))
+                sql = (
+                    f"SELECT cluster_key, id FROM parties WHERE kind = {mark} "
+                    f"AND cluster_key IN ({', '.join([mark] * len(chunk))})"
                 )
-                for key, party_id in rows:
+                for key, party_id in connection.exec_driver_sql(sql, (kind, *chunk)):
                     self._ids[(kind, key)] = party_id
 
     def _add_aliases(self, pairs: set[tuple[int, str]]) -> None:
@@ -87,19 +133,9 @@ class PartyResolver:
             self._aliases.update((party_id, name) for party_id, name in existing)
         new = sorted(pairs - self._aliases)
         if new:
-            bulk_insert(self.session.connection(), PartyAlias.__table__, [{"party_id": p, "name": n} for p, n in new])
+            insert = tuple_insert(self.session.connection(), PartyAlias.__table__, ("party_id", "name"))
+            insert.insert(self.session.connection(), new)
             self._aliases.update(new)
-
-
-def _party_row(identity: PartyIdentity) -> dict:
-    return {
-        "kind": identity.kind,
-        "cluster_key": identity.key,
-        "name": identity.display_name,
-        "party_type": str(identity.type.value),
-        "province": identity.province,
-        "city": identity.city,
-    }
 
 
 def _chunks(items: list, size: int):

@@ -96,10 +96,42 @@ class PatentRecord:
         return dataclasses.asdict(self)
 
     def content_hash(self) -> str:
-        """Stable digest of the record's content, used to tell unchanged re-imports from updates."""
-        # Serialising the dataclasses directly (not via asdict, which deep-copies) keeps imports fast.
-        payload = json.dumps(self, sort_keys=True, ensure_ascii=False, default=_json_default)
-        return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
+        """Stable digest of the record's content, used to tell unchanged re-imports from updates.
+
+        Equal records (e.g. one parsed from a file and the same one rebuilt from the database) give equal
+        digests. Texts longer than a line (a description runs to tens of kilobytes) go into the hash as UTF-8
+        bytes, never through an escaping pass; everything else as the repr of plain values (str, int, bool,
+        None, dates), with the free-form dicts and lists as sorted-key JSON so their key order never matters.
+        """
+        digest = hashlib.sha256()
+        values: list[Any] = []
+        for name in _RECORD_FIELDS:
+            value = getattr(self, name)
+            if value.__class__ is str and len(value) > _LONG_TEXT:
+                values.append(len(value))  # where it goes and how long: no two layouts hash alike
+                digest.update(value.encode("utf-8", "surrogatepass"))
+            elif name in _NESTED_FIELDS:
+                values.append(_nested_values(value) if value else value)
+            elif name in _JSON_FIELDS and value:
+                values.append(_SORTED_JSON(value))
+            else:
+                values.append(value)
+        digest.update(repr(values).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+
+def _nested_values(items: list) -> list:
+    try:
+        return [tuple(vars(item).values()) for item in items]
+    except TypeError:  # not all dataclasses (say, a dict made by hand): hash them as JSON would show them
+        return [_SORTED_JSON(item) for item in items]
+
+
+_LONG_TEXT = 64
+# Lists of the small dataclasses above: hashed as tuples of their field values, in field order.
+_NESTED_FIELDS = frozenset({"classifications", "parties", "citations", "legal_events"})
+_JSON_FIELDS = frozenset({"priority_claims", "extra"})
+_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(PatentRecord))
 
 
 def jsonable(value: Any) -> Any:
@@ -119,6 +151,9 @@ def _json_default(value: Any) -> Any:
     if dataclasses.is_dataclass(value):
         return vars(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_json_default).encode
 
 
 @dataclass

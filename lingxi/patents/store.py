@@ -8,6 +8,8 @@ never erases data) and the change is kept as a PatentRevision.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from lingxi.db.bulk import bulk_insert, bulk_insert_returning
+from lingxi.db.bulk import portable_date, portable_json, tuple_insert
 from lingxi.db.models import (
     Patent,
     PatentCitation,
@@ -25,7 +27,7 @@ from lingxi.db.models import (
     PatentRevision,
 )
 from lingxi.parties.identity import describe_party
-from lingxi.parties.resolver import PartyResolver, mention_identity
+from lingxi.parties.resolver import PartyResolver, mention_party
 from lingxi.patents.normalise import PreparedRecord, prepare
 from lingxi.patents.numbers import InvalidNumber, parse_publication_number
 from lingxi.patents.records import Citation, Classification, LegalEvent, PartyMention, PatentRecord, jsonable
@@ -53,6 +55,19 @@ SCALAR_FIELDS = (
     "extra",
     "source_format",
 )
+_DATE_FIELDS = frozenset({"application_date", "publication_date", "grant_date"})
+_JSON_FIELDS = frozenset({"claims", "priority_claims", "extra"})
+
+IMPORT_CACHE_KIB = 64 * 1024
+IMPORT_CHECKPOINT_PAGES = 10_000  # ≈40 MB of WAL between checkpoints
+
+# The rows of one record as encode_record() lays them out: tuples in these column orders, values in the
+# portable form of lingxi.db.bulk (dates as ISO strings, JSON as text). The writer adds the ids.
+PATENT_COLUMNS = ("key", "number_base", "content_hash", *SCALAR_FIELDS)
+CLASSIFICATION_COLUMNS = ("scheme", "code", "is_main", "sequence")
+MENTION_COLUMNS = ("role", "name", "sequence", "country", "state", "city", "address")  # after the party row
+CITATION_COLUMNS = ("sequence", "number", "cited_base", "country", "kind", "date", "name", "category", "npl_text")
+EVENT_COLUMNS = ("date", "code", "description", "event_class")
 
 
 @dataclass
@@ -70,6 +85,7 @@ class PatentWriter:
 
     def write(self, batch: list[PreparedRecord]) -> BatchCounts:
         """Store one batch (keys unique within it) in the caller's transaction."""
+        self._tune()
         counts = BatchCounts()
         stored = self._stored_hashes([p.key for p in batch])
         fresh = []
@@ -87,14 +103,64 @@ class PatentWriter:
             counts.new += len(fresh)
         return counts
 
+    def _tune(self) -> None:
+        """On SQLite, a bigger page cache and fewer, larger WAL checkpoints while importing.
+
+        Batches touch index pages all over the parties and patents indexes: with the default 2 MB cache
+        they are read again and again, and with a checkpoint every 4 MB of WAL the same hot pages are
+        copied into the database file after nearly every batch. relax() restores the defaults.
+        """
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+
+    def relax(self) -> None:
+        """Back to SQLite's default cache and checkpoint sizes (call in a transaction after the import)."""
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA cache_size = -2000")
+            connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 1000")
+
     def _stored_hashes(self, keys: list[str]) -> dict[str, tuple[int, str]]:
-        rows = self.session.execute(select(Patent.key, Patent.id, Patent.content_hash).where(Patent.key.in_(keys)))
-        return {key: (patent_id, digest) for key, patent_id, digest in rows}
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.name == "sqlite" else "%s"
+        found: dict[str, tuple[int, str]] = {}
+        # Plain SQL: compiling a 1,000-value IN list costs more than running it.
+        for start in range(0, len(keys), 1000):
+            chunk = tuple(keys[start : start + 1000])
+            sql = f"SELECT key, id, content_hash FROM patents WHERE key IN ({', '.join([mark] * len(chunk))})"
+            for key, patent_id, digest in connection.exec_driver_sql(sql, chunk):
+                found[key] = (patent_id, digest)
+        return found
 
     def _insert(self, batch: list[PreparedRecord]) -> None:
-        rows = [self._patent_row(p) for p in batch]
-        ids = dict(bulk_insert_returning(self.session.connection(), Patent.__table__, rows, ("key", "id")))
-        self._insert_children([(ids[p.key], p.record) for p in batch])
+        encoded = [p.rows if p.rows is not None else encode_record(p) for p in batch]
+        job = (self.job_id,)
+        connection = self.session.connection()
+        insert = tuple_insert(connection, Patent.__table__, (*PATENT_COLUMNS, "last_job_id"))
+        ids = dict(insert.insert_returning(connection, [rows[0] + job for rows in encoded], ("key", "id")))
+        self._insert_children([(ids[rows[0][0]], rows) for rows in encoded])
+
+    def _insert_children(self, items: list[tuple[int, tuple]]) -> None:
+        """Classifications, party mentions, citations and legal events of (patent id, encoded rows) pairs."""
+        party_ids = self.parties.resolve_parties([(m[0], m[2]) for _, rows in items for m in rows[2]])
+        classifications, mentions, citations, events = [], [], [], []
+        for patent_id, (_, record_classifications, record_mentions, record_citations, record_events) in items:
+            first = (patent_id,)
+            classifications += [first + row for row in record_classifications]
+            mentions += [(patent_id, party_ids[m[0][:2]]) + m[1:] for m in record_mentions]
+            citations += [first + row for row in record_citations]
+            events += [first + row for row in record_events]
+        connection = self.session.connection()
+        for model, names, rows in (
+            (PatentClassification, CLASSIFICATION_COLUMNS, classifications),
+            (PatentParty, ("party_id", *MENTION_COLUMNS), mentions),
+            (PatentCitation, CITATION_COLUMNS, citations),
+            (PatentLegalEvent, EVENT_COLUMNS, events),
+        ):
+            if rows:
+                tuple_insert(connection, model.__table__, ("patent_id", *names)).insert(connection, rows)
 
     def _patent_row(self, prepared: PreparedRecord) -> dict[str, Any]:
         record = prepared.record
@@ -103,37 +169,11 @@ class PatentWriter:
         row["last_job_id"] = self.job_id
         return row
 
-    def _insert_children(self, items: list[tuple[int, PatentRecord]]) -> None:
-        party_ids = self._resolve_parties(items)
-        classifications, mentions, citations, events = [], [], [], []
-        for patent_id, record in items:
-            context = _organisation_context(record)
-            classifications += [_classification_row(patent_id, c) for c in record.classifications]
-            for mention in record.parties:
-                identity = mention_identity(mention.role, mention.name, context)
-                party_id = party_ids[(identity.kind, identity.key)]
-                mentions.append(_mention_row(patent_id, party_id, mention))
-            citations += [_citation_row(patent_id, c) for c in record.citations]
-            events += [_event_row(patent_id, e) for e in record.legal_events]
-        for model, rows in (
-            (PatentClassification, classifications),
-            (PatentParty, mentions),
-            (PatentCitation, citations),
-            (PatentLegalEvent, events),
-        ):
-            bulk_insert(self.session.connection(), model.__table__, rows)
-
-    def _resolve_parties(self, items: list[tuple[int, PatentRecord]]) -> dict[tuple[str, str], int]:
-        pairs = []
-        for _, record in items:
-            context = _organisation_context(record)
-            pairs += [(mention_identity(m.role, m.name, context), m.name) for m in record.parties]
-        return self.parties.resolve(pairs) if pairs else {}
-
     def _merge_into(self, patent_id: int, prepared: PreparedRecord) -> bool:
         """Merge a newer record into a stored patent; False when the merge changes nothing."""
         old = load_record(self.session, patent_id)
-        merged = merge_records(old, prepared.record)
+        new = prepared.record if prepared.record is not None else record_from_rows(prepared.rows)
+        merged = merge_records(old, new)
         merged_prepared = prepare(merged)
         changes = diff_records(old, merged)
         if not changes:
@@ -145,11 +185,74 @@ class PatentWriter:
         self.session.execute(update(Patent).where(Patent.id == patent_id).values(**row))
         for model in (PatentClassification, PatentParty, PatentCitation, PatentLegalEvent):
             self.session.execute(delete(model).where(model.patent_id == patent_id))
-        self._insert_children([(patent_id, merged)])
+        self._insert_children([(patent_id, encode_record(merged_prepared))])
         self.session.execute(
             insert(PatentRevision), [{"patent_id": patent_id, "job_id": self.job_id, "changes": changes}]
         )
         return True
+
+
+def encode_record(prepared: PreparedRecord) -> tuple:
+    """The rows of a prepared record: (patent, classifications, mentions, citations, legal events).
+
+    Plain tuples in the column orders above, values in portable form, each mention led by its party row
+    (resolver.PARTY_COLUMNS). A parse worker builds them, so the importing process only adds ids and writes.
+    """
+    record = prepared.record
+    patent = (prepared.key, prepared.number_base, prepared.content_hash) + tuple(
+        [convert(getattr(record, name)) if convert else getattr(record, name) for name, convert in _SCALARS]
+    )
+    context = _organisation_context(record)
+    return (
+        patent,
+        [(c.scheme, c.code, c.is_main, c.sequence) for c in record.classifications],
+        [
+            (mention_party(m.role, m.name, context), m.role, m.name, m.sequence, m.country, m.state, m.city, m.address)
+            for m in record.parties
+        ],
+        [
+            (
+                c.sequence, c.number, cited_base(c.number, c.country) if c.number else None, c.country, c.kind,
+                portable_date(c.date), c.name, c.category, c.npl_text,
+            )
+            for c in record.citations
+        ],
+        [(portable_date(e.date), e.code, e.description, e.event_class) for e in record.legal_events],
+    )
+
+
+_SCALARS = tuple(
+    (name, portable_date if name in _DATE_FIELDS else portable_json if name in _JSON_FIELDS else None)
+    for name in SCALAR_FIELDS
+)
+
+
+def record_from_rows(rows: tuple) -> PatentRecord:
+    """The record encode_record() was given (the inverse, for merging a worker's record into a stored one)."""
+    patent, classifications, mentions, citations, events = rows
+    fields = dict(zip(PATENT_COLUMNS, patent, strict=True))
+    for name in ("key", "number_base", "content_hash"):
+        del fields[name]
+    for name in _DATE_FIELDS:
+        fields[name] = _date_of(fields[name])
+    for name in _JSON_FIELDS:
+        fields[name] = None if fields[name] is None else json.loads(fields[name])
+    return PatentRecord(
+        **fields,
+        classifications=[Classification(*row) for row in classifications],
+        parties=[PartyMention(*m[1:]) for m in mentions],
+        citations=[
+            Citation(sequence, number, country, kind, _date_of(date), name, category, npl_text)
+            for sequence, number, _, country, kind, date, name, category, npl_text in citations
+        ],
+        legal_events=[
+            LegalEvent(_date_of(date), code, description, event_class) for date, code, description, event_class in events
+        ],
+    )
+
+
+def _date_of(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
 
 
 def _organisation_context(record: PatentRecord) -> str | None:
@@ -159,34 +262,6 @@ def _organisation_context(record: PatentRecord) -> str | None:
             if identity.kind == "organisation":
                 return identity.key
     return None
-
-
-def _classification_row(patent_id: int, c: Classification) -> dict[str, Any]:
-    return {"patent_id": patent_id, "scheme": c.scheme, "code": c.code, "is_main": c.is_main, "sequence": c.sequence}
-
-
-def _mention_row(patent_id: int, party_id: int, m: PartyMention) -> dict[str, Any]:
-    return {
-        "patent_id": patent_id,
-        "party_id": party_id,
-        "role": m.role,
-        "name": m.name,
-        "sequence": m.sequence,
-        "country": m.country,
-        "state": m.state,
-        "city": m.city,
-        "address": m.address,
-    }
-
-
-def _citation_row(patent_id: int, c: Citation) -> dict[str, Any]:
-    row = {**vars(c), "patent_id": patent_id}
-    row["cited_base"] = cited_base(c.number, c.country) if c.number else None
-    return row
-
-
-def _event_row(patent_id: int, e: LegalEvent) -> dict[str, Any]:
-    return {"patent_id": patent_id, **vars(e)}
 
 
 @lru_cache(maxsize=200_000)
@@ -217,7 +292,16 @@ def load_record(session: Session, patent_id: int) -> PatentRecord:
     return record_from_patent(load_patent(session, patent_id))
 
 
+def _in_stored_order(rows: list) -> list:
+    return sorted(rows, key=lambda row: row.id)
+
+
 def record_from_patent(patent: Patent) -> PatentRecord:
+    """The record as it was written: lists in insertion (id) order, which is the record's own order.
+
+    (The relationships order classifications and citations by sequence, which interleaves the schemes of
+    classifications; a record rebuilt in that order would differ from the stored one and look changed.)
+    """
     fields = {name: getattr(patent, name) for name in SCALAR_FIELDS}
     fields["claims"] = list(fields["claims"] or [])
     fields["priority_claims"] = list(fields["priority_claims"] or [])
@@ -226,7 +310,7 @@ def record_from_patent(patent: Patent) -> PatentRecord:
         **fields,
         classifications=[
             Classification(scheme=c.scheme, code=c.code, is_main=c.is_main, sequence=c.sequence)
-            for c in patent.classifications
+            for c in _in_stored_order(patent.classifications)
         ],
         parties=[
             PartyMention(
@@ -240,7 +324,7 @@ def record_from_patent(patent: Patent) -> PatentRecord:
                 sequence=c.sequence, number=c.number, country=c.country, kind=c.kind, date=c.date, name=c.name,
                 category=c.category, npl_text=c.npl_text,
             )
-            for c in patent.citations
+            for c in _in_stored_order(patent.citations)
         ],
         legal_events=[
             LegalEvent(date=e.date, code=e.code, description=e.description, event_class=e.event_class)

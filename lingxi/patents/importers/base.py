@@ -17,6 +17,7 @@ class ImportOptions:
     mapping_file: Path | None = None  # user column mapping for spreadsheets (YAML or JSON)
     encoding: str | None = None  # force a text encoding instead of detecting it
     default_country: str | None = None  # country to assume for bare numbers
+    include_description: bool = True  # False: leave the full-text description out (smaller, faster imports)
 
 
 class UnknownFormat(ValueError):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import html.entities
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -77,6 +77,7 @@ _SNIFF_ROOT = re.compile(
     rb"<!DOCTYPE\s+(?:us-patent-grant|us-patent-application|patent-application-publication)\b"
     rb"|<(?:us-patent-grant|us-patent-application|patent-application-publication)[\s>]"
 )
+_LISTING_DOCTYPE = b"<!DOCTYPE " + SEQUENCE_LISTING_ROOT.encode()
 _SEQUENCE_LISTING = re.compile(rb"<!DOCTYPE\s+sequence-cwu\b|<sequence-cwu[\s>]")
 _FIRST_DOC_NUMBER = re.compile(rb"<doc-number>\s*([^<\s]+)\s*</doc-number>")
 _UNDEFINED_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z]")
@@ -87,10 +88,21 @@ _IPC_FIXED = re.compile(r"([A-H]\d\d[A-Z])(.*)")
 _USPC_CLASS = re.compile(r"([A-Z]*)(\d*)$")
 _SPACE_RUNS = re.compile(r"  +")
 _LINE_BREAKS = re.compile(r"\n\s+")  # a line break with the blank lines and indentation after it
+# The same two on UTF-8 bytes. \s in text is ASCII whitespace, U+001C-U+001F, U+0085, U+00A0, U+1680,
+# U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000: here as their UTF-8 sequences.
+_SPACE_RUNS_UTF8 = re.compile(rb"  +")
+_LINE_BREAKS_UTF8 = re.compile(
+    rb"\n(?:[\t\n\x0b\x0c\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+    rb"|\xe2\x81\x9f|\xe3\x80\x80)+"
+)
 
 # USPTO renders an underscore (mostly in URLs) as a subscript em dash; PatentsView turns it back into
 # "_", and so do we, on the raw bytes before parsing because that is one cheap replace per document.
 _UNDERSCORE_IDIOM = b"<sub>&#x2014;</sub>"
+_CLAIM_TEXT = b"<claim-text>"
+_CLAIM_TEXT_SPACED = b"<claim-text> "
+_CLAIM_TEXT_WITH_ATTRIBUTES = re.compile(rb"<claim-text[^>]")
+_DESCRIPTION_START = re.compile(rb"<((?:subdoc-)?description)[\s>/]")
 
 _CATEGORIES: dict[str, CitationCategory] = {
     "cited by examiner": "examiner",
@@ -143,17 +155,52 @@ class UsptoXmlImporter:
         return start.startswith(_DECLARATION) and _SNIFF_ROOT.search(head) is not None
 
     def count(self, path: Path, options: ImportOptions) -> int | None:
-        """Number of XML declarations less the sequence listings, by scanning bytes (no XML parsing)."""
-        declarations, listings = _count_in_file(path, (_NEW_DOCUMENT, b"<" + SEQUENCE_LISTING_ROOT.encode()))
+        """Number of XML declarations less the sequence listings, by scanning bytes (no XML parsing).
+
+        Listings are recognised by their DOCTYPE, as USPTO ships them (a long needle is found several times
+        faster than "<sequence-cwu"); this is a count for the progress bar, nothing depends on it.
+        """
+        declarations, listings = _count_in_file(path, (_NEW_DOCUMENT, _LISTING_DOCTYPE))
         return max(declarations - listings, 0)
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[ParseResult]:
         file_name = str(path)
+        description = options.include_description
         with path.open("rb") as stream:
             for raw in split_documents(stream):
-                result = parse_document(raw, file_name)
+                result = parse_document(raw, file_name, include_description=description)
                 if result is not None:
                     yield result
+
+    def parse_blocks(
+        self, path: Path, options: ImportOptions, share: int, shares: int, size: int
+    ) -> Iterator[list[ParseResult]]:
+        """One share of the file, for parse workers that split it between them.
+
+        The documents (sequence listings included) form blocks of `size` in file order; this parses blocks
+        share, share + shares, share + 2 × shares … and yields a list of results per block, in order. Every
+        worker splits the whole file (cheap: a byte search) but copies and parses only its own documents, so
+        nothing but results travels between processes, and the reader can put the blocks back in file order.
+        """
+        file_name = str(path)
+        description = options.include_description
+
+        def owned(index: int) -> bool:
+            return (index - 1) // size % shares == share
+
+        current, results = None, []
+        with path.open("rb") as stream:
+            for raw in split_documents(stream, owned):
+                block = (raw.index - 1) // size
+                if block != current:
+                    if current is not None:
+                        yield results
+                    current, results = block, []
+                result = parse_document(raw, file_name, include_description=description)
+                if result is not None:
+                    results.append(result)
+        if current is not None:
+            yield results
 
 
 # --------------------------------------------------------------------------------------------------
@@ -167,12 +214,13 @@ class RawDocument:
     data: bytes
 
 
-def split_documents(stream: BinaryIO) -> Iterator[RawDocument]:
+def split_documents(stream: BinaryIO, wanted: Callable[[int], bool] | None = None) -> Iterator[RawDocument]:
     """Cut a byte stream into documents at every line starting with an XML declaration.
 
     Reads fixed-size chunks so a multi-gigabyte weekly file never sits in memory; only the current chunk
     and the document being assembled do. Consumed bytes are dropped once per chunk, not once per
-    document, to avoid shifting a megabyte of buffer for every small document.
+    document, to avoid shifting a megabyte of buffer for every small document. With `wanted`, only the
+    documents whose 1-based index it accepts are copied out and yielded (the others are still counted).
     """
     buffer = bytearray()
     start = 0  # where the current document begins in `buffer`
@@ -198,36 +246,40 @@ def split_documents(stream: BinaryIO) -> Iterator[RawDocument]:
             cut = buffer.find(_NEW_DOCUMENT, max(search_from, start))
             if cut < 0:
                 break
-            with memoryview(buffer) as view:  # one copy, not two (slicing a bytearray copies)
-                data = bytes(view[start : cut + 1])
-            start = search_from = cut + 1
-            if not data.isspace():
+            end = cut + 1
+            # A piece starting with "<" is a document; anything else is one only if it is not blank.
+            if buffer[start] == 0x3C or not buffer[start:end].isspace():
                 index += 1
-                yield RawDocument(index, line, data)
-            line += data.count(b"\n")
+                if wanted is None or wanted(index):
+                    with memoryview(buffer) as view:  # one copy, not two (slicing a bytearray copies)
+                        data = bytes(view[start:end])
+                    yield RawDocument(index, line, data)
+            line += buffer.count(b"\n", start, end)
+            start = search_from = end
         if at_end:
             break
         # The marker may straddle two chunks: look again at the last few bytes next time.
         search_from = max(len(buffer) - len(_NEW_DOCUMENT) + 1, start)
     data = bytes(buffer[start:])
-    if data and not data.isspace():
+    if data and not data.isspace() and (wanted is None or wanted(index + 1)):
         yield RawDocument(index + 1, line, data)
 
 
 def _count_in_file(path: Path, needles: tuple[bytes, ...]) -> list[int]:
     """Occurrences of each needle in a file, chunk by chunk; the first byte counts as after a newline."""
     counts = [0] * len(needles)
-    tails = [b"\n"] * len(needles)  # lets a declaration at offset 0 match "\n<?xml"
+    previous = b"\n"  # lets a declaration at offset 0 match "\n<?xml"
     with path.open("rb") as stream:
         first = True
         while chunk := stream.read(8 * _READ_SIZE):
             if first:  # as when splitting, a BOM or blank lines may come before the first declaration
                 chunk, first = chunk.lstrip(b"\xef\xbb\xbf \t\r\n"), False
             for i, needle in enumerate(needles):
-                window = tails[i] + chunk
-                counts[i] += window.count(needle)
-                # A match cannot lie wholly inside a tail shorter than the needle, so none is counted twice.
-                tails[i] = window[-(len(needle) - 1) :]
+                # Matches inside the chunk, then the ones straddling the previous chunk and this one (a
+                # window of 2 × (len - 1) bytes holds no match that lies wholly on one side).
+                reach = len(needle) - 1
+                counts[i] += chunk.count(needle) + (previous[-reach:] + chunk[:reach]).count(needle)
+            previous = chunk
     return counts
 
 
@@ -235,24 +287,37 @@ def _count_in_file(path: Path, needles: tuple[bytes, ...]) -> list[int]:
 # One document
 
 
-def parse_document(raw: RawDocument, file_name: str) -> ParseResult | None:
+def parse_document(raw: RawDocument, file_name: str, *, include_description: bool = True) -> ParseResult | None:
     """Parse one document into a record, a rejection, or None for a sequence listing."""
     head = raw.data[:1000]
     if _SEQUENCE_LISTING.search(head):
         return None  # skipped unparsed: listings can run to many megabytes
     location = SourceLocation(file=file_name, line=raw.line, document=raw.index)
     data = raw.data.replace(_UNDERSCORE_IDIOM, b"_")
+    # Nested claim-text elements are clauses: a space at the start of each keeps one from running into the
+    # text before it ("...; and</claim-text><claim-text>finding"). One replace on the bytes does for the whole
+    # document what setting the text of every claim-text element would; a tag with attributes takes that path.
+    spaced = _CLAIM_TEXT_WITH_ATTRIBUTES.search(data) is None
+    if spaced:
+        data = data.replace(_CLAIM_TEXT, _CLAIM_TEXT_SPACED)
     if _UNDEFINED_ENTITY.search(data):
         data = _replace_named_entities(data)
     try:
-        root = etree.fromstring(data, _PARSER)
+        # Without the description, its bytes (half a document) are not even parsed; should the document
+        # then fail to parse, it is parsed whole so that the error is the one the file really has.
+        root = etree.fromstring(data if include_description else _without_description(data), _PARSER)
     except etree.XMLSyntaxError as exc:
-        return _syntax_rejection(exc, raw, location)
+        if include_description:
+            return _syntax_rejection(exc, raw, location)
+        try:
+            root = etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as whole:
+            return _syntax_rejection(whole, raw, location)
     try:
         if root.tag in (GRANT_ROOT, APPLICATION_ROOT):
-            record = _read_ice(root)
+            record = _read_ice(root, include_description, spaced)
         elif root.tag == PAP_ROOT:
-            record = _read_pap(root)
+            record = _read_pap(root, include_description, spaced)
         else:
             reason = f"not a USPTO patent document: root element <{root.tag}>"
             return _rejection(location, raw, reason, head)
@@ -262,6 +327,18 @@ def parse_document(raw: RawDocument, file_name: str) -> ParseResult | None:
         return _rejection(location, raw, "document has no publication number", head)
     location.identifier = record.publication_number
     return ParsedRecord(record, location)
+
+
+def _without_description(data: bytes) -> bytes:
+    """The document less its <description> (ICE) or <subdoc-description> (pap-v16) element."""
+    start = _DESCRIPTION_START.search(data)
+    if start is None:
+        return data
+    close = b"</" + start.group(1) + b">"
+    end = data.rfind(close)
+    if end < start.start():
+        return data
+    return data[: start.start()] + data[end + len(close) :]
 
 
 def _rejection(location: SourceLocation, raw: RawDocument, reason: str, excerpt: bytes) -> Rejection:
@@ -395,14 +472,18 @@ def _country(value: str | None) -> str | None:
     return None if value is None or value in _NO_COUNTRY else value
 
 
-def _claim_texts(claim_elements: Iterable[Any]) -> list[str]:
-    """One full text per claim, nested claim-text elements included, without the leading "1." number."""
+def _claim_texts(claim_elements: Iterable[Any], spaced: bool = False) -> list[str]:
+    """One full text per claim, nested claim-text elements included, without the leading "1." number.
+
+    `spaced`: every claim-text already starts with a space (see parse_document).
+    """
     claims = []
     for claim in claim_elements:
         # Nested claim-text elements are clauses: make sure one never runs into the text before it, even
         # when the source has no line break between them ("...; and</claim-text><claim-text>finding").
-        for part in claim.iter("claim-text"):
-            part.text = " " + part.text if part.text else " "
+        if not spaced:
+            for part in claim.iter("claim-text"):
+                part.text = " " + part.text if part.text else " "
         text = _text(claim)
         if text:
             claims.append(_CLAIM_NUMBER.sub("", text, count=1))
@@ -421,13 +502,15 @@ def _description_text(description: Any) -> str | None:
     # A document whose blocks do not each end with a newline takes the block-by-block path instead.
     # (Python's regex engine is slow on patterns that start with a character class, hence the
     # substring tests and plain replaces.)
-    text = _to_text(description, method="text", encoding=str, with_tail=False)
-    if text.count("\n") >= len(description):
-        if "  " in text:
-            text = _SPACE_RUNS.sub(" ", text)
-        if " \n" in text:
-            text = text.replace(" \n", "\n")
-        return _LINE_BREAKS.sub("\n", text).strip() or None
+    # The squeezing runs on the UTF-8 bytes, where replaces and regexes cost a fraction of what they do on
+    # text holding non-ASCII characters; _LINE_BREAKS_UTF8 matches exactly the characters \s matches in text.
+    data = _to_text(description, method="text", encoding="utf-8", with_tail=False)
+    if data.count(b"\n") >= len(description):
+        if b"  " in data:
+            data = _SPACE_RUNS_UTF8.sub(b" ", data)
+        if b" \n" in data:
+            data = data.replace(b" \n", b"\n")
+        return _LINE_BREAKS_UTF8.sub(b"\n", data).decode("utf-8").strip() or None
     blocks: list[str] = []
     _collect_blocks(description, blocks)
     return "\n".join(blocks) or None
@@ -587,7 +670,7 @@ def _first(element: Any, tag: str) -> Any:
     return next(element.iterchildren(tag), None)
 
 
-def _read_ice(root: Any) -> PatentRecord:
+def _read_ice(root: Any, include_description: bool = True, claims_spaced: bool = False) -> PatentRecord:
     is_grant = root.tag == GRANT_ROOT
     parts = _children(root)
     bib = parts.get("us-bibliographic-data-grant" if is_grant else "us-bibliographic-data-application")
@@ -603,7 +686,7 @@ def _read_ice(root: Any) -> PatentRecord:
     kind = publication["kind"]
     publication_date = _date(publication["date"])
     claims_element = parts.get("claims")
-    claims = _claim_texts(claims_element.iterchildren("claim")) if claims_element is not None else []
+    claims = _claim_texts(claims_element.iterchildren("claim"), claims_spaced) if claims_element is not None else []
     record = PatentRecord(
         title=_text(b.get("invention-title")) or "",
         source_format=FORMAT_NAME,
@@ -618,7 +701,7 @@ def _read_ice(root: Any) -> PatentRecord:
         abstract=_text(parts.get("abstract")),
         claims=claims,
         first_claim=claims[0] if claims else None,
-        description=_description_text(parts.get("description")),
+        description=_description_text(parts.get("description")) if include_description else None,
         language="en",
         legal_status="granted" if is_grant else "published",
         classifications=_ice_classifications(b),
@@ -939,7 +1022,7 @@ def _examiners(container: Any) -> dict[str, str]:
 # (rare and small: plain find() is fine here)
 
 
-def _read_pap(root: Any) -> PatentRecord:
+def _read_pap(root: Any, include_description: bool = True, claims_spaced: bool = False) -> PatentRecord:
     bib = root.find("subdoc-bibliographic-information")
     if bib is None:
         raise ValueError("no subdoc-bibliographic-information element")
@@ -949,7 +1032,7 @@ def _read_pap(root: Any) -> PatentRecord:
     publication_date = _date(publication.get("document-date"))
     filing = _fields(bib.find("domestic-filing-data"))
     claims_element = root.find("subdoc-claims")
-    claims = _claim_texts(claims_element.iterchildren("claim")) if claims_element is not None else []
+    claims = _claim_texts(claims_element.iterchildren("claim"), claims_spaced) if claims_element is not None else []
     record = PatentRecord(
         title=_text(bib.find("technical-information/title-of-invention")) or "",
         source_format=FORMAT_NAME,
@@ -966,7 +1049,7 @@ def _read_pap(root: Any) -> PatentRecord:
         abstract=_text(root.find("subdoc-abstract")),
         claims=claims,
         first_claim=claims[0] if claims else None,
-        description=_description_text(root.find("subdoc-description")),
+        description=_description_text(root.find("subdoc-description")) if include_description else None,
         language="en",
         legal_status="published",
         classifications=_pap_classifications(bib.find("technical-information")),
