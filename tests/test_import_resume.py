@@ -108,3 +108,9 @@ def test_killed_import_rerun_equals_uninterrupted(tmp_path, database_url, kills)
     resumed_dump, reference_dump = logical_dump(database_url), logical_dump(reference_url)
     assert len(reference_dump["patents"]) == RECORDS
     assert resumed_dump == reference_dump
+    # The killed jobs say so; the run that completed them is finished.
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        statuses = connection.execute(select(ImportJob.status).order_by(ImportJob.id)).scalars().all()
+    engine.dispose()
+    assert statuses == ["interrupted"] * kills + ["finished"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import gc
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -146,7 +148,8 @@ class _ImportJobRunner:
         self.started = time.perf_counter()
         self.session = db.sessions()
         with self.session.begin():
-            job = ImportJob(source=source, files=[])
+            _mark_interrupted_jobs(self.session)
+            job = ImportJob(source=source, files=[], host=socket.gethostname(), pid=os.getpid())
             self.session.add(job)
             self.session.flush()
             self.job_id = job.id
@@ -300,6 +303,29 @@ class _ImportJobRunner:
             self.writer.relax()
         self.session.close()
         return self.summary
+
+
+def _mark_interrupted_jobs(session) -> None:
+    """Jobs still 'running' whose process on this host is gone were killed: say so instead of 'running' forever.
+
+    Their committed batches are kept; importing the same files again completes them.
+    """
+    running = session.execute(
+        select(ImportJob).where(ImportJob.status == "running", ImportJob.host == socket.gethostname())
+    ).scalars()
+    for job in running:
+        if job.pid is not None and not _process_alive(job.pid):
+            job.status = "interrupted"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_rejection_report(db: Database, job_id: int, reports_dir: Path) -> Path:

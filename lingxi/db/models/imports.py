@@ -16,7 +16,9 @@ class ImportJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | finished | failed
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | finished | interrupted
+    host: Mapped[str | None] = mapped_column(String(120))  # where the importing process runs, to tell a
+    pid: Mapped[int | None] = mapped_column(Integer)  # dead job (killed mid-import) from a running one
     source: Mapped[str] = mapped_column(Text)  # the paths or a label such as "demo"
     new: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)

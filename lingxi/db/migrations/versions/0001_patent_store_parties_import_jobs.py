@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 05:48:48.653593
+Create Date: 2026-11-21 07:12:14.961683
 """
 
 from alembic import op
@@ -22,6 +22,8 @@ def upgrade() -> None:
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('host', sa.String(length=120), nullable=True),
+    sa.Column('pid', sa.Integer(), nullable=True),
     sa.Column('source', sa.Text(), nullable=False),
     sa.Column('new', sa.Integer(), nullable=False),
     sa.Column('updated', sa.Integer(), nullable=False),
