@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -11,17 +10,7 @@ from sqlalchemy.orm import Session
 
 from lingxi.db.bulk import tuple_insert
 from lingxi.db.models import Party, PartyAlias
-from lingxi.parties.identity import PartyIdentity, describe_party, known_organisations_generation
-
-
-def mention_identity(role: str, name: str, organisation_context: str | None) -> PartyIdentity:
-    """The party a mention stands for.
-
-    Inventors with the same name are different people unless they work for the same organisation,
-    so an inventor's key carries the first applicant's cluster key (full disambiguation is the talent area's job).
-    """
-    return _mention_identity(role, name, organisation_context, known_organisations_generation())
-
+from lingxi.parties.identity import describe_party, known_organisations_generation
 
 # What a party row holds, in this order: a mention's party as a plain tuple travels cheaply between processes.
 PARTY_COLUMNS = ("kind", "cluster_key", "name", "party_type", "province", "city")
@@ -36,28 +25,11 @@ def mention_party(role: str, name: str, organisation_context: str | None) -> tup
 def _mention_party(role: str, name: str, organisation_context: str | None, generation: int) -> tuple:
     identity = describe_party(name, role)
     key = identity.key
-    if role == "inventor" and identity.kind == "person":  # as in _mention_identity, without the copy
+    # Inventors with the same name are different people unless they work for the same organisation, so an
+    # inventor's key carries the first applicant's cluster key (full disambiguation is the talent area's job).
+    if role == "inventor" and identity.kind == "person":
         key = f"{key}@{organisation_context or ''}"
     return (identity.kind, key, identity.display_name, str(identity.type.value), identity.province, identity.city)
-
-
-def party_values(identity: PartyIdentity) -> tuple:
-    return (
-        identity.kind,
-        identity.key,
-        identity.display_name,
-        str(identity.type.value),
-        identity.province,
-        identity.city,
-    )
-
-
-@lru_cache(maxsize=200_000)
-def _mention_identity(role: str, name: str, organisation_context: str | None, _generation: int) -> PartyIdentity:
-    identity = describe_party(name, role)
-    if role == "inventor" and identity.kind == "person":
-        return dataclasses.replace(identity, key=f"{identity.key}@{organisation_context or ''}")
-    return identity
 
 
 class PartyResolver:
@@ -72,10 +44,6 @@ class PartyResolver:
         """Drop the caches, e.g. after a rolled-back batch whose inserts never happened."""
         self._ids.clear()
         self._aliases.clear()
-
-    def resolve(self, mentions: Iterable[tuple[PartyIdentity, str]]) -> dict[tuple[str, str], int]:
-        """Party ids for (identity, raw name) pairs, creating missing parties and aliases."""
-        return self.resolve_parties([(party_values(identity), name) for identity, name in mentions])
 
     def resolve_parties(self, mentions: Iterable[tuple[tuple, str]]) -> dict[tuple[str, str], int]:
         """Party ids by (kind, cluster_key) for (party row, raw name) pairs, creating missing parties and aliases.

@@ -27,7 +27,7 @@ from lingxi.db.models import ImportJob, ImportRejection
 from lingxi.patents.importers import ImportOptions, UnknownFormat, detect_importer, importer_by_name
 from lingxi.patents.normalise import InvalidRecord, PreparedRecord, prepare
 from lingxi.patents.parse_worker import ParseWorkers, parallel_worth_it
-from lingxi.patents.records import ParsedRecord, ParseResult, Rejection, SourceLocation
+from lingxi.patents.records import ParseResult, Rejection, SourceLocation
 from lingxi.patents.store import BatchCounts, PatentWriter
 
 
@@ -110,7 +110,7 @@ def import_parsed(
     """Import records produced in code (e.g. the demo generator) through the same pipeline as files."""
     with _collector_kept_short() as settle:
         job = _ImportJobRunner(db, source=source, batch_size=batch_size, settle=settle)
-        job.consume(results, _SilentProgress())
+        job.consume(_prepared_in_process(results, ImportOptions()), _SilentProgress())
         return job.finish(reports_dir)
 
 
@@ -171,40 +171,23 @@ class _ImportJobRunner:
             with workers:
                 # Counting (a scan of the file, for the progress bar) overlaps with the workers' start.
                 progress.file_started(path, importer.name, _safe_count(importer, path, options))
-                documents = self.consume_prepared(workers, progress, path)
+                documents = self.consume(workers, progress, path)
         else:
             progress.file_started(path, importer.name, _safe_count(importer, path, options))
-            results = importer.parse(path, options)
-            if not options.include_description:
-                results = _without_descriptions(results)
-            documents = self.consume(results, progress, path)
+            documents = self.consume(_prepared_in_process(importer.parse(path, options), options), progress, path)
         self.summary.files.append({"path": str(path), "format": importer.name, "documents": documents})
         progress.file_finished(path)
 
-    def consume_prepared(self, results: Iterable[tuple], progress, path: Path) -> int:
-        """Like consume(), for results already parsed and normalised by a worker process."""
+    def consume(self, items: Iterable[tuple], progress, path: Path | None = None) -> int:
+        """Batch ("record", PreparedRecord, location) and ("rejection", Rejection) items, in order."""
         documents = 0
         try:
-            for result in results:
+            for item in items:
                 documents += 1
-                if result[0] == "record":
-                    self._add(result[1], result[2])
+                if item[0] == "record":
+                    self._add(item[1], item[2])
                 else:
-                    self._reject(result[1])
-                if documents % 100 == 0:
-                    progress.advanced(100)
-        except Exception as error:
-            self._reject(Rejection(SourceLocation(str(path), document=documents + 1), f"reading stopped: {error}"))
-        progress.advanced(documents % 100)
-        self.flush()
-        return documents
-
-    def consume(self, results: Iterable[ParseResult], progress, path: Path | None = None) -> int:
-        documents = 0
-        try:
-            for result in results:
-                documents += 1
-                self._accept(result)
+                    self._reject(item[1])
                 if documents % 100 == 0:
                     progress.advanced(100)
         except Exception as error:  # an importer bug or an I/O error must not lose what was read so far
@@ -213,18 +196,6 @@ class _ImportJobRunner:
         progress.advanced(documents % 100)
         self.flush()
         return documents
-
-    def _accept(self, result: ParseResult) -> None:
-        if isinstance(result, Rejection):
-            self._reject(result)
-            return
-        assert isinstance(result, ParsedRecord)
-        try:
-            prepared = prepare(result.record)
-        except InvalidRecord as error:
-            self._reject(Rejection(result.location, str(error)))
-            return
-        self._add(prepared, result.location)
 
     def _add(self, prepared: PreparedRecord, location: SourceLocation) -> None:
         if prepared.key in self.pending:
@@ -363,11 +334,18 @@ def _start_workers(path: Path, format_name: str, options: ImportOptions) -> Pars
         return None
 
 
-def _without_descriptions(results: Iterable[ParseResult]) -> Iterator[ParseResult]:
+def _prepared_in_process(results: Iterable[ParseResult], options: ImportOptions) -> Iterator[tuple]:
+    """Importer results normalised here, as the items consume() takes (what parse workers send)."""
     for result in results:
-        if isinstance(result, ParsedRecord):
+        if isinstance(result, Rejection):
+            yield ("rejection", result)
+            continue
+        if not options.include_description:
             result.record.description = None
-        yield result
+        try:
+            yield ("record", prepare(result.record), result.location)
+        except InvalidRecord as error:
+            yield ("rejection", Rejection(result.location, str(error)))
 
 
 def _safe_count(importer, path: Path, options: ImportOptions) -> int | None:
