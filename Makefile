@@ -1,6 +1,13 @@
 # The two commands of the README. Each sets up what it needs (a virtualenv in .venv) on first use.
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell md5sum pyproject.toml | cut -c1-8)
+# Front-end assets come from the npm registry (package-lock.json) and are copied into static/vendor, never a CDN;
+# the stamp name carries the lock file's hash so a changed pin rebuilds them.
+VENDOR := lingxi/web/static/vendor
+ASSETS := $(VENDOR)/.built-$(shell cat package-lock.json scripts/build_assets.py 2>/dev/null | md5sum | cut -c1-8)
+# Browser tests drive Debian's Chromium headless (Playwright with executable_path, never `playwright install`);
+# a CJK font so the screenshots show the Chinese UI rather than empty boxes.
+CHROMIUM := /usr/bin/chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
 .PHONY: run test bench
 
@@ -11,12 +18,25 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-run: $(STAMP)
+$(ASSETS): package.json package-lock.json scripts/build_assets.py
+	python3 scripts/build_assets.py
+	touch $@
+
+$(CHROMIUM) &:
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "*** Browser tests need Debian's chromium and chromium-driver; run as root (or: sudo apt-get install" \
+	       "--no-install-recommends chromium chromium-driver fonts-wqy-microhei). Browser tests skip until then."; \
+	else \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver fonts-wqy-microhei; \
+	fi
+
+run: $(STAMP) $(ASSETS)
 	$(VENV)/bin/lingxi up
 
-test: $(STAMP)
+test: $(STAMP) $(ASSETS) $(CHROMIUM)
 	$(VENV)/bin/pytest
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/import_throughput.py
 	$(VENV)/bin/python bench/party_clustering.py
+	$(VENV)/bin/python bench/web_load.py

@@ -12,14 +12,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from lingxi.db import Database, open_database
+from lingxi.accounts.cli import app as users_app
 from lingxi.parties.cli import app as parties_app
+from lingxi.search.cli import index_app, search_command
 from lingxi.patents.importers import ImportOptions, UnknownFormat
+from lingxi.search.hooks import index_updater
 from lingxi.settings import Settings, load_settings
 
 app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
 patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
 app.add_typer(patents_app, name="patents")
 app.add_typer(parties_app, name="parties")
+app.add_typer(users_app, name="users")
+app.add_typer(index_app, name="index")
+app.command("search")(search_command)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -77,7 +83,7 @@ def import_command(
         with Progress(*columns, console=err_console, disable=as_json) as progress:
             summary = run_import(
                 db, paths, options, format_name=format_name, progress=RichImportProgress(progress),
-                batch_size=batch_size, reports_dir=settings.reports_dir,
+                batch_size=batch_size, reports_dir=settings.reports_dir, on_finished=index_updater(settings, db),
             )
     except UnknownFormat as error:
         err_console.print(f"[red]{error}[/]")
@@ -166,7 +172,8 @@ def demo_command(
 
     settings, db = open_home(home)
     with console.status("Generating and importing demo data…"):
-        summary = load_demo(db, size=size, seed=seed, reports_dir=settings.reports_dir)
+        summary = load_demo(db, size=size, seed=seed, reports_dir=settings.reports_dir,
+                            on_finished=index_updater(settings, db))
     console.print(
         f"Demo data: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.rejected} rejected in {summary.seconds:.1f} s"
@@ -178,14 +185,23 @@ def serve_command(
     home: HomeOption = None,
     host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core serves the most requests).")] = 1,
 ) -> None:
     """Run the web platform."""
+    import os
+
     import uvicorn
 
+    settings, _ = open_home(home)  # creates and migrates the database once, before any worker starts
+    host, port = host or settings.host, port or settings.port
+    if workers > 1:
+        os.environ["LINGXI_HOME"] = str(settings.home)
+        uvicorn.run("lingxi.web.app:create_app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+        return
     from lingxi.web.app import create_app
 
-    settings, _ = open_home(home)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(create_app(settings), host=host, port=port)
 
 
 @app.command("up")
@@ -200,7 +216,7 @@ def up_command(
     settings, db = open_home(home)
     if not demo_loaded(db):
         with console.status("First start: loading the demo data set…"):
-            load_demo(db, reports_dir=settings.reports_dir)
+            load_demo(db, reports_dir=settings.reports_dir, on_finished=index_updater(settings, db))
     console.print(f"Lingxi is running at http://{host or settings.host}:{port or settings.port}  (data: {settings.home})")
     serve_command(home=settings.home, host=host, port=port)
 

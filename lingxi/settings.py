@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     def reports_dir(self) -> Path:
         return self.home / "reports"
 
+    @property
+    def indexes_dir(self) -> Path:
+        """Search indexes (keyword and vector), beside the database; rebuilt from the store when lost."""
+        return self.home / "indexes"
+
     def ensure_home(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         self.reports_dir.mkdir(parents=True, exist_ok=True)

@@ -2,59 +2,64 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import httpx
 import pytest
+from serving import browser_session, running_server
 
 from lingxi.db import open_database
 from lingxi.demo.loader import load_demo
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def served_home(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
+@pytest.fixture(scope="module")
+def served_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
     db = open_database(f"sqlite:///{home / 'lingxi.db'}")
     load_demo(db, size=200)
     db.dispose()
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "LINGXI_DATABASE_URL"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lingxi.cli", "serve", "--home", str(home), "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/api/status", timeout=1)
-            break
-        except httpx.TransportError:
-            assert server.poll() is None, server.stdout.read().decode()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with running_server(home) as base:
+        yield base
 
 
-def test_status_page_and_api(served_home):
-    page = httpx.get(served_home + "/")
-    assert page.status_code == 200
-    assert "灵犀" in page.text and "产业知识产权运营服务平台" in page.text
-    assert "虚构" in page.text  # the demo data is labelled fictional
-    status = httpx.get(served_home + "/api/status").json()
-    assert status["stats"]["patents"] == 200
-    assert status["recent_imports"][0]["source"] == "demo"
+def test_health_is_public_and_status_needs_credentials(served_home):
+    assert httpx.get(served_home + "/api/health").json()["status"] == "ok"
+    refused = httpx.get(served_home + "/api/status")
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "not_authenticated"
     assert httpx.get(served_home + "/api/openapi.json").json()["info"]["title"] == "Lingxi 灵犀"
+
+
+def test_pages_redirect_to_login_until_signed_in(served_home):
+    answer = httpx.get(served_home + "/patents?q=x")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=/patents%3Fq%3Dx"
+    login = httpx.get(served_home + "/login")
+    assert '<html lang="zh-CN">' in login.text and "登录" in login.text
+
+
+def test_dashboard_in_chinese_and_english(served_home):
+    client = browser_session(served_home, "operator")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "灵犀" in home.text and "产业知识产权运营服务平台" in home.text
+    assert "虚构" in home.text  # the demo data is labelled fictional
+    for chart in ("chart-year", "chart-type", "chart-applicant-type", "chart-region"):
+        assert f'id="{chart}"' in home.text
+    assert 'id="recent-imports"' in home.text
+    english = client.get("/?lang=en")
+    assert '<html lang="en">' in english.text and "Dashboard" in english.text and "Welcome" in english.text
+    # the choice is remembered (cookie) on the next page
+    assert "Patent search" in client.get("/patents").text
+
+
+def test_search_detail_and_area_pages(served_home):
+    client = browser_session(served_home, "enterprise")
+    results = client.get("/patents", params={"q": "电池"})
+    assert results.status_code == 200 and 'id="results"' in results.text
+    first = results.text.split('<a href="/patents/')[1].split('"')[0]
+    detail = client.get(f"/patents/{first}")
+    assert detail.status_code == 200
+    for section in ("patent-title", "parties", "classifications", "legal-events", "citations"):
+        assert f'id="{section}"' in detail.text
+    area = client.get("/areas/market")
+    assert area.status_code == 200 and "尚未建成" in area.text
+    assert client.get("/areas/nonsense").status_code == 404

@@ -25,3 +25,6 @@ def open_database(url: str, migrate: bool = True) -> Database:
     if migrate:
         upgrade_to_head(engine)
     return Database(engine, make_session_factory(engine))
+
+
+import lingxi.db.audit  # noqa: E402,F401  (registers the audit listener on every session)

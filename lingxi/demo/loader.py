@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from lingxi.db import Database
 from lingxi.db.models import ImportJob
+from lingxi.demo.accounts import ensure_demo_accounts
 from lingxi.demo.catalogue import DEMO_PROVINCE, ORGANISATIONS
 from lingxi.demo.generator import generate_demo_records
 from lingxi.parties.identity import KnownOrganisation, register_known_organisations
@@ -33,14 +35,17 @@ def register_demo_organisations() -> None:
     register_known_organisations(known)
 
 
-def load_demo(db: Database, size: int = 3000, seed: int = 20261121, reports_dir: Path | None = None) -> ImportSummary:
+def load_demo(db: Database, size: int = 3000, seed: int = 20261121, reports_dir: Path | None = None,
+              on_finished: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     register_demo_organisations()
     records = generate_demo_records(seed=seed, size=size)
     parsed = (
         ParsedRecord(record, SourceLocation(DEMO_SOURCE, document=index))
         for index, record in enumerate(records, start=1)
     )
-    return import_parsed(db, parsed, source=DEMO_SOURCE, reports_dir=reports_dir)
+    summary = import_parsed(db, parsed, source=DEMO_SOURCE, reports_dir=reports_dir, on_finished=on_finished)
+    ensure_demo_accounts(db)  # after the patents, so demo organisations link to their patent parties
+    return summary
 
 
 def demo_loaded(db: Database) -> bool:

@@ -91,27 +91,44 @@ def run_import(
     progress: ImportProgress | None = None,
     batch_size: int = 1000,
     reports_dir: Path | None = None,
+    created_by: int | None = None,
+    on_job_started: Callable[[int], None] | None = None,
+    on_finished: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Import files (directories are walked) and return what happened."""
+    """Import files (directories are walked) and return what happened.
+
+    `on_job_started` receives the job id as soon as the job exists, so a caller running the import in the
+    background can point its user at the job's progress. `on_finished` runs after the job is recorded as
+    finished (the interfaces pass the search index update, which lives in a layer above this one).
+    """
     options = options or ImportOptions()
     progress = progress or _SilentProgress()
     files = list(expand_paths(paths))
     with _collector_kept_short() as settle:
-        job = _ImportJobRunner(db, source=" ".join(str(p) for p in paths), batch_size=batch_size, settle=settle)
+        job = _ImportJobRunner(db, source=" ".join(str(p) for p in paths), batch_size=batch_size, settle=settle,
+                               created_by=created_by)
+        if on_job_started is not None:
+            on_job_started(job.job_id)
         for path in files:
             job.import_file(path, options, format_name, progress)
-        return job.finish(reports_dir)
+        return _finished(job.finish(reports_dir), on_finished)
 
 
 def import_parsed(
     db: Database, results: Iterable[ParseResult], source: str, *, batch_size: int = 1000,
-    reports_dir: Path | None = None,
+    reports_dir: Path | None = None, on_finished: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Import records produced in code (e.g. the demo generator) through the same pipeline as files."""
     with _collector_kept_short() as settle:
         job = _ImportJobRunner(db, source=source, batch_size=batch_size, settle=settle)
         job.consume(_prepared_in_process(results, ImportOptions()), _SilentProgress())
-        return job.finish(reports_dir)
+        return _finished(job.finish(reports_dir), on_finished)
+
+
+def _finished(summary: ImportSummary, on_finished: Callable[[ImportSummary], None] | None) -> ImportSummary:
+    if on_finished is not None:
+        on_finished(summary)
+    return summary
 
 
 @contextmanager
@@ -141,7 +158,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 class _ImportJobRunner:
-    def __init__(self, db: Database, source: str, batch_size: int, settle: Callable[[], None] = lambda: None):
+    def __init__(self, db: Database, source: str, batch_size: int, settle: Callable[[], None] = lambda: None,
+                 created_by: int | None = None):
         self.db = db
         self.settle = settle  # called after each batch (see _collector_kept_short)
         self.batch_size = batch_size
@@ -149,7 +167,7 @@ class _ImportJobRunner:
         self.session = db.sessions()
         with self.session.begin():
             _mark_interrupted_jobs(self.session)
-            job = ImportJob(source=source, files=[], host=socket.gethostname(), pid=os.getpid())
+            job = ImportJob(source=source, files=[], host=socket.gethostname(), pid=os.getpid(), created_by_id=created_by)
             self.session.add(job)
             self.session.flush()
             self.job_id = job.id
@@ -158,6 +176,7 @@ class _ImportJobRunner:
         self.pending: dict[str, PreparedRecord] = {}
         self.pending_rejections: list[Rejection] = []
         self.locations: dict[str, SourceLocation] = {}  # where each pending record came from
+        self.documents_total: int | None = 0  # None once a file could not be counted
 
     def import_file(self, path: Path, options: ImportOptions, format_name: str | None, progress) -> None:
         try:
@@ -170,13 +189,18 @@ class _ImportJobRunner:
         if workers is not None:
             with workers:
                 # Counting (a scan of the file, for the progress bar) overlaps with the workers' start.
-                progress.file_started(path, importer.name, _safe_count(importer, path, options))
+                progress.file_started(path, importer.name, self._counted(importer, path, options))
                 documents = self.consume(workers, progress, path)
         else:
-            progress.file_started(path, importer.name, _safe_count(importer, path, options))
+            progress.file_started(path, importer.name, self._counted(importer, path, options))
             documents = self.consume(_prepared_in_process(importer.parse(path, options), options), progress, path)
         self.summary.files.append({"path": str(path), "format": importer.name, "documents": documents})
         progress.file_finished(path)
+
+    def _counted(self, importer, path: Path, options: ImportOptions) -> int | None:
+        total = _safe_count(importer, path, options)
+        self.documents_total = None if total is None or self.documents_total is None else self.documents_total + total
+        return total
 
     def consume(self, items: Iterable[tuple], progress, path: Path | None = None) -> int:
         """Batch ("record", PreparedRecord, location) and ("rejection", Rejection) items, in order."""
@@ -257,6 +281,8 @@ class _ImportJobRunner:
                 updated=self.summary.updated,
                 unchanged=self.summary.unchanged,
                 rejected=self.summary.rejected,
+                documents_done=self.summary.new + self.summary.updated + self.summary.unchanged + self.summary.rejected,
+                documents_total=self.documents_total,
             )
         )
 
@@ -269,7 +295,9 @@ class _ImportJobRunner:
             self.session.execute(
                 update(ImportJob)
                 .where(ImportJob.id == self.job_id)
-                .values(status="finished", finished_at=utcnow(), files=self.summary.files)
+                .values(status="finished", finished_at=utcnow(), files=self.summary.files,
+                        documents_total=self.summary.new + self.summary.updated + self.summary.unchanged
+                        + self.summary.rejected)
             )
             self.writer.relax()
         self.session.close()

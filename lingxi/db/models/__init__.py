@@ -1,5 +1,7 @@
 """All tables, one module per SPEC area; importing this package registers them on Base.metadata."""
 
+from lingxi.db.models.accounts import ApiToken, LoginSession, Organisation, User
+from lingxi.db.models.audit import AuditEntry
 from lingxi.db.models.imports import ImportJob, ImportRejection
 from lingxi.db.models.parties import Party, PartyAlias
 from lingxi.db.models.patents import (
@@ -12,6 +14,11 @@ from lingxi.db.models.patents import (
 )
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "LoginSession",
+    "Organisation",
+    "User",
     "ImportJob",
     "ImportRejection",
     "Party",

@@ -26,6 +26,9 @@ class ImportJob(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     files: Mapped[list] = mapped_column(JSON, default=list)  # [{path, format, documents}]
     error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    documents_total: Mapped[int | None] = mapped_column(Integer)  # for a progress bar; None while unknown
+    documents_done: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ImportRejection(Base):

@@ -1,0 +1,75 @@
+"""The seven roles of SPEC.md and what each may do.
+
+Permissions are checked in the services (`require`), so the REST API, the pages and the CLI obey the same rules;
+the UI only hides what a role could not use anyway.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from lingxi.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    operator = "operator"
+    supplier = "supplier"
+    enterprise = "enterprise"
+    broker = "broker"
+    financier = "financier"
+    regulator = "regulator"
+    admin = "admin"
+
+    @property
+    def label_zh(self) -> str:
+        return ROLE_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return ROLE_LABELS[self][1]
+
+
+ROLE_LABELS = {
+    Role.operator: ("运营人员", "Operator"),
+    Role.supplier: ("供给方", "Supplier"),
+    Role.enterprise: ("需求方企业", "Enterprise"),
+    Role.broker: ("技术经纪人", "Broker"),
+    Role.financier: ("金融机构", "Financier"),
+    Role.regulator: ("主管部门", "Regulator"),
+    Role.admin: ("系统管理员", "Administrator"),
+}
+
+# What each permission lets a user do; record-level rules (own organisation only) live in the services.
+PATENTS_READ = "patents.read"  # search and read patent records (public data)
+PATENTS_IMPORT = "patents.import"  # run imports, read import jobs and their rejection reports
+STATS_READ = "stats.read"  # aggregate figures only
+ORGANISATIONS_READ_ALL = "organisations.read_all"  # every organisation's confidential file
+ORGANISATIONS_DIRECTORY = "organisations.directory"  # the public directory: name, kind, region
+ORGANISATIONS_EDIT_OWN = "organisations.edit_own"
+ORGANISATIONS_EDIT_ALL = "organisations.edit_all"
+USERS_MANAGE = "users.manage"
+AUDIT_READ = "audit.read"
+
+_EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.operator: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL}),
+    Role.supplier: frozenset(_EVERY_MEMBER),
+    Role.enterprise: frozenset(_EVERY_MEMBER),
+    Role.broker: frozenset(_EVERY_MEMBER),
+    Role.financier: frozenset(_EVERY_MEMBER),
+    # A regulator reads aggregates: no organisation directory, no record of any single enterprise.
+    Role.regulator: frozenset({PATENTS_READ, STATS_READ}),
+    Role.admin: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL,
+                                            USERS_MANAGE, AUDIT_READ}),
+}
+
+
+def has_permission(role: str, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def require(actor, permission: str) -> None:
+    """Raise PermissionDenied unless the actor's role grants the permission."""
+    if not has_permission(actor.role, permission):
+        raise PermissionDenied(f"role {actor.role} may not do {permission}")

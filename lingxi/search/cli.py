@@ -1,0 +1,122 @@
+"""`lingxi search QUERY` and `lingxi index rebuild|check`: parse arguments, call SearchService, render."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+index_app = typer.Typer(help="Search indexes: rebuild from the store, check they match it.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+
+HomeOption = Annotated[
+    Optional[Path],
+    typer.Option("--home", envvar="LINGXI_HOME", help="Data directory (database, indexes, reports)."),
+]
+
+
+def _service(home: Path | None):
+    from lingxi.db import open_database
+    from lingxi.search.service import SearchService
+    from lingxi.settings import load_settings
+
+    settings = load_settings(home)
+    settings.ensure_home()
+    return SearchService(settings, open_database(settings.resolved_database_url))
+
+
+def search_command(
+    query: Annotated[str, typer.Argument(help="Field query, e.g. 'TI=(锂电池 AND 隔膜) AND AD>=2018', or a sentence.")],
+    home: HomeOption = None,
+    mode: Annotated[str, typer.Option(help="keyword | semantic | hybrid")] = "keyword",
+    limit: Annotated[int, typer.Option(help="Number of hits to show.")] = 20,
+    page: Annotated[int, typer.Option(help="Page of results (1 = first).")] = 1,
+    sort: Annotated[str, typer.Option(help="relevance | date (newest first) | date_asc")] = "relevance",
+    filters: Annotated[Optional[str], typer.Option("--filter", help="Field query restricting any mode.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Search patents with the field query language (docs/search-query-language.md) or a plain sentence."""
+    from lingxi.search.query import QuerySyntaxError
+    from lingxi.search.service import SearchError, SearchRequest
+
+    service = _service(home)
+    request = SearchRequest(query, mode=mode, filters=filters, sort=sort, page=page, page_size=limit)
+    try:
+        with err_console.status("Searching (the index is built first if it is missing)…"):
+            response = service.search(request)
+    except QuerySyntaxError as error:
+        if as_json:
+            typer.echo(json.dumps(error.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            err_console.print(f"[red]Query syntax error:[/] {escape(str(error))}")
+            err_console.print(escape(error.pointer()), highlight=False)
+        raise typer.Exit(2) from None
+    except SearchError as error:
+        err_console.print(f"[red]{escape(str(error))}[/]")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(response.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for note in response.notes:
+        err_console.print(f"[yellow]{escape(note)}[/]")
+    table = Table(title=f"{response.total:,} patents · {response.took_ms:.0f} ms")
+    for column in ("#", "number", "title", "applicant", "date", "score"):
+        table.add_column(column)
+    first = (response.page - 1) * response.page_size
+    for position, hit in enumerate(response.hits, start=first + 1):
+        title = _marked(hit.highlights.get("title")) or escape(hit.title)
+        table.add_row(str(position), hit.publication_number, title, escape("; ".join(hit.applicants[:2])),
+                      hit.publication_date or hit.application_date or "", f"{hit.score:.3f}")
+    console.print(table)
+
+
+def _marked(html_snippet: str | None) -> str | None:
+    """<mark> → Rich bold yellow, for the terminal."""
+    if not html_snippet:
+        return None
+    import html
+
+    text = escape(html.unescape(html_snippet.replace("<mark>", "\x00").replace("</mark>", "\x01")))
+    return text.replace("\x00", "[bold yellow]").replace("\x01", "[/]")
+
+
+@index_app.command("rebuild")
+def rebuild_command(home: HomeOption = None) -> None:
+    """Rebuild the keyword index from the store (the old one answers searches until the new one is ready)."""
+    service = _service(home)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console) as progress:
+        task = progress.add_task("keyword index", total=None)
+        count = service.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
+    console.print(f"Keyword index rebuilt: {count:,} patents → {service.keyword.folder}")
+
+
+@index_app.command("check")
+def check_command(
+    home: HomeOption = None,
+    fix: Annotated[bool, typer.Option(help="Rebuild or catch up when the index does not match the store.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Compare the index with the store: missing, corrupt, from another store, behind, or ok. Exit 1 unless ok."""
+    service = _service(home)
+    status = service.check()
+    if fix and not status.ok:
+        service.catch_up()
+        status = service.check()
+    if as_json:
+        typer.echo(json.dumps(status.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        colour = "green" if status.ok else "red"
+        console.print(f"keyword index: [{colour}]{status.state}[/] — {status.index_documents} documents, "
+                      f"store {status.store_documents} patents ({status.path})")
+        for problem in status.problems:
+            console.print(f"  • {escape(problem)}")
+    if not status.ok:
+        raise typer.Exit(1)

