@@ -28,6 +28,7 @@ def fixtures_dir() -> Path:
 # --- databases: every storage test runs against the real SQLite and the real PostgreSQL ---------------------
 
 import uuid  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -39,12 +40,9 @@ def _postgres_schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A fresh, empty database URL: a SQLite file, or a new schema in the PostgreSQL `test` database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'lingxi.db'}"
-        return
+@contextmanager
+def _fresh_postgres_schema():
+    """A new schema in the PostgreSQL `test` database, dropped afterwards; yields its URL."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
@@ -58,6 +56,23 @@ def database_url(request, tmp_path):
         with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database URL: a SQLite file, or a new schema in the PostgreSQL `test` database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'lingxi.db'}"
+        return
+    with _fresh_postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url():
+    """A fresh PostgreSQL schema shared by one test module (e.g. behind a server the module starts)."""
+    with _fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

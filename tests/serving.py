@@ -57,8 +57,8 @@ def api_token(base: str, username: str, password: str = DEMO_PASSWORD) -> str:
     return answer.json()["token"]
 
 
-def api_client(base: str, username: str) -> httpx.Client:
-    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_token(base, username)}"}, timeout=30)
+def api_client(base: str, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_token(base, username, password)}"}, timeout=30)
 
 
 def browser_session(base: str, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:

@@ -1,6 +1,7 @@
 """Writes audit entries in the same transaction as the change they describe.
 
-Business tables opt in by declaring `__audited__ = True` (and `__audit_redact__` for secrets). A listener on every ORM flush turns the session's new,
+Business tables opt in by declaring `__audited__ = True`, `__audit_redact__` for secrets and `__audit_ignore__` for
+bookkeeping columns (last login, last use) whose changes are not business changes. A listener on every ORM flush turns the session's new,
 changed and deleted audited objects into AuditEntry rows, so no service can forget to log a change. The actor is
 whoever the session is acting as (`acting_as`: anything with `user_id` and `username`, normally the signed-in
 Principal); a session without one is recorded as "system". Bulk work that
@@ -92,9 +93,10 @@ def _snapshot(obj) -> dict:
 
 def _changes(obj) -> tuple[dict, dict]:
     redact = _redacted(obj)
+    ignore = {"updated_at", *getattr(type(obj), "__audit_ignore__", ())}
     before, after = {}, {}
     for attr in inspect(obj).attrs:
-        if attr.key not in inspect(obj).mapper.columns or attr.key in ("updated_at",):
+        if attr.key not in inspect(obj).mapper.columns or attr.key in ignore:
             continue
         history = attr.history
         if not history.has_changes():

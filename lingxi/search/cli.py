@@ -68,7 +68,7 @@ def search_command(
         err_console.print(f"[yellow]{escape(note)}[/]")
     table = Table(title=f"{response.total:,} patents · {response.took_ms:.0f} ms")
     for column in ("#", "number", "title", "applicant", "date", "score"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("number", "date"), ratio=3 if column == "title" else None)
     first = (response.page - 1) * response.page_size
     for position, hit in enumerate(response.hits, start=first + 1):
         title = _marked(hit.highlights.get("title")) or escape(hit.title)

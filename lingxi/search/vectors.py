@@ -63,6 +63,7 @@ class VectorIndex:
         self._index = self._new_index()
         self._slots = np.zeros(0, dtype=np.int64)  # slot → document id, -1 for a tombstone
         self._slot_of: dict[int, int] = {}
+        self._lookup: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None  # rebuilt after changes
 
     # ------------------------------------------------------------------ building
     def _new_index(self):
@@ -102,6 +103,7 @@ class VectorIndex:
         first = len(self._slots)
         self._index.add(vectors)
         self._slots = np.concatenate([self._slots, ids])
+        self._lookup = None
         for n, doc_id in enumerate(ids.tolist()):
             self._slot_of[doc_id] = first + n
 
@@ -113,7 +115,27 @@ class VectorIndex:
             if slot is not None:
                 self._slots[slot] = -1
                 removed += 1
+        if removed:
+            self._lookup = None
         return removed
+
+    def _lookups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(sorted live ids, their slots, live-slot bitmap or None when nothing is tombstoned), cached until the
+        next change: a filter of 100k ids maps to slots by one searchsorted instead of 100k dict lookups."""
+        if self._lookup is None:
+            live = np.flatnonzero(self._slots >= 0)
+            order = np.argsort(self._slots[live], kind="stable")
+            bitmap = None if len(live) == len(self._slots) else np.packbits(self._slots >= 0, bitorder="little")
+            self._lookup = (self._slots[live][order], live[order], bitmap)
+        return self._lookup
+
+    def _slots_for(self, ids: Iterable[int]) -> np.ndarray:
+        ids = np.unique(np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64))
+        sorted_ids, sorted_slots, _ = self._lookups()
+        if not len(sorted_ids) or not len(ids):
+            return np.zeros(0, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+        return sorted_slots[pos[sorted_ids[pos] == ids]]
 
     def vectors(self) -> np.ndarray:
         """All stored vectors by slot (a view into the index, not a copy)."""
@@ -137,6 +159,7 @@ class VectorIndex:
         self._index = self._new_index()
         self._slots = np.zeros(0, dtype=np.int64)
         self._slot_of = {}
+        self._lookup = None
         self.add(ids, vectors)
 
     # ------------------------------------------------------------------ searching
@@ -146,10 +169,9 @@ class VectorIndex:
             return []
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, self.dim)
         if allowed_ids is not None:
-            slots = [self._slot_of[i] for i in map(int, allowed_ids) if i in self._slot_of]
-            if not slots:
+            slots_arr = self._slots_for(allowed_ids)
+            if not len(slots_arr):
                 return []
-            slots_arr = np.fromiter(slots, dtype=np.int64, count=len(slots))
             if len(slots_arr) <= EXACT_BELOW:
                 return self._exact(query, k, slots_arr)
             return self._graph(query, k, slots_arr)
@@ -168,15 +190,14 @@ class VectorIndex:
 
         n = len(self._slots)
         if allowed_slots is None:
-            mask = self._slots >= 0
+            bitmap = self._lookups()[2]
             live_share = len(self._slot_of) / n
         else:
             mask = np.zeros(n, dtype=bool)
             mask[allowed_slots] = True
             live_share = len(allowed_slots) / n
-        params = None
-        if live_share < 1.0:
             bitmap = np.packbits(mask, bitorder="little")  # faiss reads bit i of byte i>>3, LSB first
+        if bitmap is not None:
             selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
             # a filter that passes few slots needs a wider beam to still collect k results
             ef = int(min(4096, max(self.ef_search, k) / max(live_share, 0.05)))

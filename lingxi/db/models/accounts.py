@@ -39,6 +39,7 @@ class User(TimestampMixin, Base):
     __tablename__ = "users"
     __audited__ = True
     __audit_redact__ = ("password_hash",)
+    __audit_ignore__ = ("last_login_at",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -73,6 +74,7 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
     __audited__ = True
     __audit_redact__ = ("token_hash",)
+    __audit_ignore__ = ("last_used_at",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

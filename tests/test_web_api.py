@@ -1,0 +1,227 @@
+"""The REST API over real HTTP: authentication, permissions per role and record, conventions, audit, imports.
+
+The platform runs as `lingxi serve` against SQLite and against PostgreSQL, with the demo accounts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+import pytest
+from serving import api_client, browser_session, csrf_of, running_server
+
+from lingxi.db import open_database
+from lingxi.demo.loader import load_demo
+
+PUBLIC = {("POST", "/api/auth/token"), ("GET", "/api/health")}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory):
+    home = tmp_path_factory.mktemp(f"api-{request.param}")
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("module_postgres_url")
+    db = open_database(url or f"sqlite:///{home / 'lingxi.db'}")
+    load_demo(db, size=150)
+    db.dispose()
+    with running_server(home, url) as base:
+        yield base
+
+
+def _routes(base: str):
+    schema = httpx.get(f"{base}/api/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            yield method.upper(), path
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_every_endpoint_refuses_a_call_without_credentials(platform):
+    checked = 0
+    for method, path in _routes(platform):
+        if (method, path) in PUBLIC:
+            continue
+        answer = httpx.request(method, platform + _concrete(path))
+        assert answer.status_code == 401, (method, path, answer.text)
+        assert answer.json()["error"]["code"] == "not_authenticated"
+        assert answer.headers["www-authenticate"] == "Bearer"
+        bad_token = httpx.request(method, platform + _concrete(path), headers={"Authorization": "Bearer lx_nope"})
+        assert bad_token.status_code == 401, (method, path)
+        checked += 1
+    assert checked >= 20
+
+
+# (username, method, path, expected status) — what each role may and may not do
+ROLE_MATRIX = [
+    ("regulator", "GET", "/api/stats", 200),
+    ("regulator", "GET", "/api/organisations/stats", 200),
+    ("regulator", "GET", "/api/organisations", 403),
+    ("regulator", "GET", "/api/organisations/3", 403),
+    ("regulator", "GET", "/api/imports", 403),
+    ("regulator", "GET", "/api/users", 403),
+    ("regulator", "GET", "/api/audit", 403),
+    ("enterprise", "GET", "/api/imports", 403),
+    ("enterprise", "POST", "/api/imports", 403),
+    ("enterprise", "GET", "/api/users", 403),
+    ("enterprise", "POST", "/api/users", 403),
+    ("enterprise", "GET", "/api/audit", 403),
+    ("enterprise", "POST", "/api/organisations", 403),
+    ("supplier", "GET", "/api/imports", 403),
+    ("broker", "GET", "/api/users", 403),
+    ("financier", "GET", "/api/audit", 403),
+    ("operator", "GET", "/api/imports", 200),
+    ("operator", "GET", "/api/users", 403),
+    ("operator", "GET", "/api/audit", 403),
+    ("admin", "GET", "/api/users", 200),
+    ("admin", "GET", "/api/audit", 200),
+]
+
+
+def test_roles_are_refused_what_they_may_not_do(platform):
+    clients = {}
+    for username, method, path, expected in ROLE_MATRIX:
+        client = clients.setdefault(username, api_client(platform, username))
+        body = {"username": "someone", "password": "secret-pass", "role": "broker"} if path == "/api/users" else {}
+        if path == "/api/organisations" and method == "POST":
+            body = {"name": "新机构", "kind": "enterprise"}
+        if path == "/api/imports" and method == "POST":
+            answer = client.post(path, files={"file": ("x.csv", b"title\nA\n")})
+        else:
+            answer = client.request(method, path, json=body or None)
+        assert answer.status_code == expected, (username, method, path, answer.text)
+        if expected == 403:
+            assert answer.json()["error"]["code"] == "permission_denied"
+
+
+def _organisation_id(client: httpx.Client, name: str) -> int:
+    items = client.get("/api/organisations", params={"name": name}).json()["items"]
+    return items[0]["id"]
+
+
+def test_an_enterprise_cannot_read_or_change_another_enterprise(platform):
+    enterprise = api_client(platform, "enterprise")
+    own_id = enterprise.get("/api/auth/me").json()["organisation_id"]
+    other_id = _organisation_id(enterprise, "云川晶硅")
+    own = enterprise.get(f"/api/organisations/{own_id}")
+    assert own.status_code == 200 and "contact_phone" in own.json()
+    assert enterprise.get(f"/api/organisations/{other_id}").status_code == 403
+    changed = enterprise.patch(f"/api/organisations/{other_id}", json={"notes": "偷改"})
+    assert changed.status_code == 403
+    directory = enterprise.get("/api/organisations", params={"page_size": 50}).json()["items"]
+    other = next(o for o in directory if o["id"] == other_id)
+    assert "contact_phone" not in other and "notes" not in other  # the confidential part stays hidden
+    operator = api_client(platform, "operator")
+    assert operator.get(f"/api/organisations/{other_id}").json()["notes"].startswith("演示机构")
+    # its own file it may change, and the change is audited with before and after
+    assert enterprise.patch(f"/api/organisations/{own_id}", json={"contact_name": "许航（研发）"}).status_code == 200
+    audit = api_client(platform, "admin").get("/api/audit", params={"entity": "organisations",
+                                                                      "entity_id": own_id}).json()["items"]
+    latest = audit[0]
+    assert latest["actor_name"] == "enterprise" and latest["action"] == "update"
+    assert latest["after"] == {"contact_name": "许航（研发）"} and latest["before"]["contact_name"] == "许航"
+
+
+def test_conventions_pages_errors_and_iso_dates(platform):
+    client = api_client(platform, "operator")
+    page = client.get("/api/patents", params={"page": 2, "page_size": 5}).json()
+    assert set(page) == {"items", "total", "page", "page_size", "pages"}
+    assert page["page"] == 2 and len(page["items"]) == 5 and page["total"] == 150 and page["pages"] == 30
+    dated = next(p for p in page["items"] if p["publication_date"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", dated["publication_date"])
+    too_big = client.get("/api/patents", params={"page_size": 1000})
+    assert too_big.status_code == 422
+    assert too_big.json()["error"] == {"code": "invalid_input", "message": too_big.json()["error"]["message"],
+                                       "field": "page_size"}
+    wrong_type = client.get("/api/patents", params={"page": "x"})
+    assert wrong_type.status_code == 422 and wrong_type.json()["error"]["field"] == "page"
+    missing = client.get("/api/patents/CN999999999A")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    filtered = client.get("/api/patents", params={"doc_type": "utility_model", "page_size": 200}).json()
+    assert filtered["total"] > 0 and all(p["doc_type"] == "utility_model" for p in filtered["items"])
+    first = client.get(f"/api/patents/{page['items'][0]['id']}").json()
+    assert {"parties", "classifications", "legal_events", "citations", "cited_by"} <= set(first)
+
+
+def test_admin_manages_users_and_the_new_account_works(platform):
+    admin = api_client(platform, "admin")
+    bank = _organisation_id(admin, "青峦银行")
+    created = admin.post("/api/users", json={"username": "loan-officer", "password": "good-pass-1",
+                                              "role": "financier", "organisation_id": bank})
+    assert created.status_code == 201, created.text
+    assert admin.post("/api/users", json={"username": "loan-officer", "password": "good-pass-1",
+                                          "role": "financier", "organisation_id": bank}).status_code == 409
+    wrong_org = admin.post("/api/users", json={"username": "bad-member", "password": "good-pass-1",
+                                               "role": "enterprise", "organisation_id": bank})
+    assert wrong_org.status_code == 422 and wrong_org.json()["error"]["field"] == "organisation_id"
+    officer = api_client(platform, "loan-officer", "good-pass-1")
+    assert officer.get("/api/auth/me").json()["role"] == "financier"
+    user_id = created.json()["id"]
+    assert admin.patch(f"/api/users/{user_id}", json={"is_active": False}).json()["is_active"] is False
+    assert officer.get("/api/auth/me").status_code == 401  # a deactivated account's tokens stop working
+    log = admin.get("/api/audit", params={"entity": "users", "entity_id": user_id}).json()["items"]
+    assert [e["action"] for e in log] == ["update", "create"]
+    assert log[1]["after"]["password_hash"] == "***" and log[0]["after"] == {"is_active": False}
+
+
+def test_token_lifecycle_and_password_change(platform):
+    first = api_client(platform, "broker")
+    created = first.post("/api/auth/tokens", json={"name": "crm sync"})
+    assert created.status_code == 201
+    second = httpx.Client(base_url=platform, headers={"Authorization": f"Bearer {created.json()['token']}"})
+    assert second.get("/api/auth/me").json()["username"] == "broker"
+    listed = first.get("/api/auth/tokens").json()
+    assert any(t["name"] == "crm sync" and "token" not in t for t in listed)
+    assert first.delete(f"/api/auth/tokens/{created.json()['id']}").status_code == 200
+    assert second.get("/api/auth/me").status_code == 401
+    wrong = first.post("/api/auth/password", json={"current_password": "nope", "new_password": "new-pass-12"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "current_password"
+
+
+def test_browser_sessions_need_the_csrf_token_to_change_anything(platform):
+    client = browser_session(platform, "enterprise")
+    account = client.get("/account")
+    assert client.post("/account/tokens", data={"name": "no csrf"}).status_code == 403
+    assert client.post("/api/auth/tokens", json={"name": "no csrf"}).status_code == 403
+    token = csrf_of(account.text)
+    assert client.post("/api/auth/tokens", json={"name": "with csrf"},
+                       headers={"X-CSRF-Token": token}).status_code == 201
+    made = client.post("/account/tokens", data={"name": "form", "csrf_token": token})
+    assert made.status_code == 200 and 'id="new-token"' in made.text
+    out = client.post("/logout", data={"csrf_token": token})
+    assert out.status_code == 303
+    assert client.get("/account").status_code == 303  # the session is gone
+
+
+def test_wrong_password_does_not_log_in(platform):
+    client = httpx.Client(base_url=platform)
+    form = client.get("/login")
+    answer = client.post("/login", data={"username": "operator", "password": "wrong", "csrf_token": csrf_of(form.text)})
+    assert answer.status_code == 401 and "用户名或密码错误" in answer.text
+    forged = httpx.post(f"{platform}/login", data={"username": "operator", "password": "lingxi-demo",
+                                                   "csrf_token": "forged"})
+    assert forged.status_code == 403
+
+
+def test_upload_import_reports_progress_and_rejections(platform, tmp_path):
+    operator = api_client(platform, "operator")
+    rows = "标题,申请号,申请日,公开(公告)号,申请(专利权)人\n"
+    rows += "一种测试用锂电池隔膜,CN202310000001.5,2023-01-05,CN115000001A,青峦大学\n"
+    rows += "一种坏日期的专利,CN202310000002.X,2023-13-45,CN115000002A,青峦大学\n"
+    answer = operator.post("/api/imports", files={"file": ("上传测试.csv", rows.encode("gb18030"))})
+    assert answer.status_code == 202, answer.text
+    job_id = answer.json()["id"]
+    deadline = time.monotonic() + 60
+    while (job := operator.get(f"/api/imports/{job_id}").json())["status"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert job["status"] == "finished" and job["new"] == 1 and job["rejected"] == 1 and job["percent"] == 100
+    report = operator.get(f"/api/imports/{job_id}/rejections.csv")
+    assert report.content.startswith("\ufeff".encode()) and "CN202310000002" in report.text
+    audit = api_client(platform, "admin").get("/api/audit", params={"entity": "import_jobs"}).json()["items"]
+    assert any(e["entity_id"] == str(job_id) and e["actor_name"] == "operator" for e in audit)
