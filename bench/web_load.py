@@ -5,9 +5,8 @@ Run from the repository root::
     .venv/bin/python bench/web_load.py        # prints each run, writes bench/results/web_load.json
 
 What it does: a fresh temporary LINGXI_HOME is loaded with `lingxi demo` (the data `make run` shows) and served by
-the real app — `lingxi serve`, the command users run, for one worker; for more workers `lingxi serve --workers N`
-when the CLI offers it, otherwise uvicorn's own `--workers` on the same app factory (the JSON says which). Two calls
-are loaded with wrk (Debian package `wrk`, installed here with apt-get when missing):
+the real app with `lingxi serve [--workers N]`, the command users run, once per worker count. Two calls are loaded
+with wrk (Debian package `wrk`, installed here with apt-get when missing):
 
 * the patent-detail page `/patents/{id}`, rotating over patents taken from a real search results page, with the
   session cookie of the operator demo account obtained by logging in through `/login` (the form's hidden fields,
@@ -113,31 +112,14 @@ def load_demo(home: Path, size: int) -> float:
     return time.perf_counter() - started
 
 
-def serve_supports_workers() -> bool:
-    help_text = subprocess.run([sys.executable, "-m", "lingxi.cli", "serve", "--help"],
-                               check=False, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}).stdout
-    return "--workers" in help_text
-
-
 class Server:
     """The real app in a subprocess; its output (access log included, as deployed) goes to a file, not a pipe."""
 
     def __init__(self, home: Path, workers: int):
         self.home, self.workers, self.port = home, workers, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        if workers == 1:
-            command = [sys.executable, "-m", "lingxi.cli", "serve", "--home", str(home), "--port", str(self.port)]
-            self.launcher = "lingxi serve"
-        elif serve_supports_workers():
-            command = [sys.executable, "-m", "lingxi.cli", "serve", "--home", str(home), "--port", str(self.port),
-                       "--workers", str(workers)]
-            self.launcher = f"lingxi serve --workers {workers}"
-        else:
-            # `lingxi serve` has no --workers yet: uvicorn's process manager runs the same app factory per worker.
-            command = [sys.executable, "-m", "uvicorn", "--factory", "web_load:app_factory", "--app-dir",
-                       str(Path(__file__).resolve().parent), "--host", "127.0.0.1", "--port", str(self.port),
-                       "--workers", str(workers)]
-            self.launcher = f"uvicorn --factory --workers {workers} (lingxi serve has no --workers)"
+        command = [sys.executable, "-m", "lingxi.cli", "serve", "--home", str(home), "--port", str(self.port),
+                   "--workers", str(workers)]
         self.log_path = home / f"server-{workers}.log"
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - held open for the server's lifetime, closed in stop()
         self.process = subprocess.Popen(command, env=server_env(home), stdout=self.log, stderr=subprocess.STDOUT)
@@ -160,14 +142,6 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
-
-
-def app_factory():
-    """For uvicorn --factory: the app exactly as `lingxi serve` builds it, from LINGXI_HOME."""
-    from lingxi.settings import load_settings
-    from lingxi.web.app import create_app
-
-    return create_app(load_settings())
 
 
 def login_cookie(base: str) -> str:
@@ -219,6 +193,21 @@ def check(base: str, paths: list[str], headers: dict[str, str], expect: str) -> 
         answer = httpx.get(base + path, headers=headers, timeout=10, follow_redirects=False)
         if answer.status_code != 200 or expect not in answer.text:
             sys.exit(f"{path}: {answer.status_code}, expected 200 with {expect!r}: {answer.text[:300]}")
+
+
+def unloaded_latency(base: str, paths: list[str], headers: dict[str, str], rounds: int = 5) -> dict[str, float]:
+    """One request at a time on a kept-alive connection: the cost of a call without queueing, to read the loaded
+    figures against (under a closed loop, latency = connections / throughput once the server is saturated)."""
+    timings = []
+    with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
+        for _ in range(rounds):
+            for path in paths:
+                started = time.perf_counter()
+                client.get(path).raise_for_status()
+                timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {"requests": len(timings), "p50": round(timings[len(timings) // 2], 2),
+            "p95": round(timings[int(len(timings) * 0.95)], 2)}
 
 
 def run_wrk(wrk: str, base: str, paths: list[str], headers: dict[str, str], args, duration: int, work: Path) -> dict:
@@ -289,17 +278,19 @@ def main() -> None:
                 }
                 for endpoint, (paths, headers, expect) in loads.items():
                     check(server.base, paths, headers, expect)
+                    unloaded = unloaded_latency(server.base, paths, headers)
                     if args.warmup:
                         run_wrk(wrk, server.base, paths, headers, args, args.warmup, Path(tmp))
                     run = run_wrk(wrk, server.base, paths, headers, args, args.duration, Path(tmp))
                     check(server.base, paths, headers, expect)  # still logged in, still answering
-                    run = {"endpoint": endpoint, "workers": workers, "launcher": server.launcher,
-                           "paths": len(paths), "example": paths[0]} | run
+                    run = {"endpoint": endpoint, "workers": workers,
+                           "paths": len(paths), "example": paths[0]} | run | {"unloaded_ms": unloaded}
                     run["meets_target"] = verdict(endpoint, run)
                     results["runs"].append(run)
                     latency = run["latency_ms"]
                     print(f"{endpoint:14} workers={workers} {run['requests_per_s']:8.1f} req/s  p50 {latency['p50']} "
                           f"p95 {latency['p95']} p99 {latency['p99']} ms  errors {run['errors']['total']}  "
+                          f"(one at a time: p50 {unloaded['p50']} ms)  "
                           f"target {'met' if run['meets_target'] else 'NOT met'}", flush=True)
             finally:
                 server.stop()

@@ -53,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     @app.get("/api/status", tags=["platform 平台"], summary="Collection figures and recent imports")
-    def status(principal: Principal = Depends(api_principal), session: Session = Depends(db_session)) -> dict:
+    def status(principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")) -> dict:
         jobs = session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
         recent = [job_view(job) for job in jobs] if principal.can("patents.import") else []
         return {"version": __version__, "stats": collection_stats(session), "recent_imports": recent}

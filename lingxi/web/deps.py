@@ -35,12 +35,16 @@ class CsrfFailed(PermissionDenied):
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back when it raises."""
+    """One transaction per request: committed when the handler returns, rolled back when it raises.
+
+    Always depended on with scope="function", so the commit happens before the response is sent: a client that
+    saw a success can rely on the change (e.g. a revoked token is refused on the very next call).
+    """
     with request.app.state.db.sessions() as session, session.begin():
         yield session
 
 
-def optional_principal(request: Request, session: Session = Depends(db_session)) -> Principal | None:
+def optional_principal(request: Request, session: Session = Depends(db_session, scope="function")) -> Principal | None:
     principal = None
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
     if credential and scheme.lower() == "bearer":

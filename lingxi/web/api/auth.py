@@ -54,7 +54,7 @@ class PasswordChange(BaseModel):
 
 
 @router.post("/token", response_model=NewToken, summary="Log in with a password and get a new API token")
-def issue_token(body: Credentials, session: Session = Depends(db_session)):
+def issue_token(body: Credentials, session: Session = Depends(db_session, scope="function")):
     user = authenticate(session, body.username, body.password)
     if user is None:
         raise NotAuthenticated("wrong username or password")
@@ -69,25 +69,25 @@ def me(principal: Principal = Depends(api_principal)):
 
 
 @router.get("/tokens", response_model=list[TokenOut])
-def my_tokens(principal: Principal = Depends(api_principal), session: Session = Depends(db_session)):
+def my_tokens(principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")):
     return credentials.list_api_tokens(session, principal)
 
 
 @router.post("/tokens", response_model=NewToken, status_code=201)
 def create_token(body: dict[str, str], principal: Principal = Depends(api_principal),
-                 session: Session = Depends(db_session)):
+                 session: Session = Depends(db_session, scope="function")):
     secret, token = credentials.create_api_token(session, principal, body.get("name", ""))
     return NewToken(token=secret, id=token.id, name=token.name, prefix=token.prefix)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
 def revoke_token(token_id: int, principal: Principal = Depends(api_principal),
-                 session: Session = Depends(db_session)):
+                 session: Session = Depends(db_session, scope="function")):
     return credentials.revoke_api_token(session, principal, token_id)
 
 
 @router.post("/password", status_code=204)
 def password(body: PasswordChange, principal: Principal = Depends(api_principal),
-             session: Session = Depends(db_session)):
+             session: Session = Depends(db_session, scope="function")):
     change_password(session, principal, body.current_password, body.new_password)
     credentials.close_all_login_sessions(session, principal.user_id)

@@ -33,14 +33,14 @@ class PatentSummary(BaseModel):
 @router.get("/patents", response_model=Page[PatentSummary], summary="List patents, newest first")
 def list_patents(q: str | None = Query(None, description="words that must occur in the title or abstract"),
                  doc_type: str | None = None, country: str | None = None, page: int = 1, page_size: int = 20,
-                 principal: Principal = Depends(api_principal), session: Session = Depends(db_session)):
+                 principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")):
     return Page.of(patents.list_patents(session, principal, q=q, page=page, page_size=page_size,
                                         doc_type=doc_type, country=country))
 
 
 @router.get("/patents/{identifier}", summary="One patent with parties, classifications, legal events and citations")
 def get_patent(identifier: str, principal: Principal = Depends(api_principal),
-               session: Session = Depends(db_session)) -> dict[str, Any]:
+               session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
     """`identifier`: internal id, or a publication / application number in any common format."""
     key = int(identifier) if identifier.isdigit() else identifier
     return patents.get_patent(session, principal, key)
@@ -48,10 +48,10 @@ def get_patent(identifier: str, principal: Principal = Depends(api_principal),
 
 @router.get("/search", response_model=Page[PatentSummary], summary="Search patents")
 def search(q: str = Query(..., min_length=1), page: int = 1, page_size: int = 20,
-           principal: Principal = Depends(api_principal), session: Session = Depends(db_session)):
+           principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")):
     return Page.of(patents.list_patents(session, principal, q=q, page=page, page_size=page_size))
 
 
 @router.get("/stats", summary="Aggregate counts of the patent collection")
-def stats(principal: Principal = Depends(api_principal), session: Session = Depends(db_session)) -> dict[str, Any]:
+def stats(principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
     return patents.statistics(session, principal)

@@ -40,7 +40,7 @@ DEMO_USERNAMES = ("admin", "operator", "supplier", "enterprise", "broker", "fina
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/", session: Session = Depends(db_session),
+def login_form(request: Request, next: str = "/", session: Session = Depends(db_session, scope="function"),
                principal: Principal | None = Depends(optional_principal)):
     if principal is not None:
         return RedirectResponse(_safe_next(next), 303)
@@ -49,7 +49,7 @@ def login_form(request: Request, next: str = "/", session: Session = Depends(db_
 
 @router.post("/login")
 def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
-          next: str = Form("/"), session: Session = Depends(db_session)):
+          next: str = Form("/"), session: Session = Depends(db_session, scope="function")):
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         raise CsrfFailed("the login form expired; reload it and try again")
@@ -65,7 +65,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
 
 
 @router.post("/logout")
-def logout(request: Request, principal: Principal = Depends(page_principal), session: Session = Depends(db_session)):
+def logout(request: Request, principal: Principal = Depends(page_principal), session: Session = Depends(db_session, scope="function")):
     credentials.close_login_session(session, request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
@@ -79,7 +79,7 @@ def _account_page(request: Request, session: Session, principal: Principal, **ex
 
 
 @router.get("/account")
-def account(request: Request, principal: Principal = Depends(page_principal), session: Session = Depends(db_session)):
+def account(request: Request, principal: Principal = Depends(page_principal), session: Session = Depends(db_session, scope="function")):
     if request.query_params.get("lang"):
         set_language(session, principal, request_language(request))
     return _account_page(request, session, principal,
@@ -88,7 +88,7 @@ def account(request: Request, principal: Principal = Depends(page_principal), se
 
 @router.post("/account/password")
 def account_password(request: Request, current_password: str = Form(...), new_password: str = Form(...),
-                     principal: Principal = Depends(page_principal), session: Session = Depends(db_session)):
+                     principal: Principal = Depends(page_principal), session: Session = Depends(db_session, scope="function")):
     try:
         change_password(session, principal, current_password, new_password)
     except InvalidInput as error:
@@ -104,13 +104,13 @@ def account_password(request: Request, current_password: str = Form(...), new_pa
 
 @router.post("/account/tokens")
 def account_token(request: Request, name: str = Form(...), principal: Principal = Depends(page_principal),
-                  session: Session = Depends(db_session)):
+                  session: Session = Depends(db_session, scope="function")):
     secret, _ = credentials.create_api_token(session, principal, name)
     return _account_page(request, session, principal, new_token=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def account_token_revoke(token_id: int, principal: Principal = Depends(page_principal),
-                         session: Session = Depends(db_session)):
+                         session: Session = Depends(db_session, scope="function")):
     credentials.revoke_api_token(session, principal, token_id)
     return RedirectResponse("/account", 303)

@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def dashboard(request: Request, principal: Principal = Depends(page_principal),
-              session: Session = Depends(db_session)):
+              session: Session = Depends(db_session, scope="function")):
     stats = patents.statistics(session, principal)
     language = request_language(request)
     charts = {
@@ -51,14 +51,14 @@ def _series(counts: dict, label_prefix: str | None = None, language: str = "zh")
 
 @router.get("/patents")
 def patent_search(request: Request, q: str = "", page: int = 1, principal: Principal = Depends(page_principal),
-                  session: Session = Depends(db_session)):
+                  session: Session = Depends(db_session, scope="function")):
     result = patents.list_patents(session, principal, q=q or None, page=page, page_size=20)
     return render(request, "patents/search.html", q=q, result=result)
 
 
 @router.get("/patents/{identifier}")
 def patent_page(request: Request, identifier: str, principal: Principal = Depends(page_principal),
-                session: Session = Depends(db_session)):
+                session: Session = Depends(db_session, scope="function")):
     key = int(identifier) if identifier.isdigit() else identifier
     return render(request, "patents/detail.html", p=patents.get_patent(session, principal, key))
 

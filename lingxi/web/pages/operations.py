@@ -25,14 +25,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/imports")
 def imports_page(request: Request, page: int = 1, principal: Principal = Depends(page_principal),
-                 session: Session = Depends(db_session), error: str | None = None):
+                 session: Session = Depends(db_session, scope="function"), error: str | None = None):
     return render(request, "imports/index.html", jobs=import_jobs.list_import_jobs(session, principal, page, 20),
                   error=error)
 
 
 @router.post("/imports")
 def imports_upload(request: Request, file: UploadFile = File(...), principal: Principal = Depends(page_principal),
-                   session: Session = Depends(db_session)):
+                   session: Session = Depends(db_session, scope="function")):
     try:
         job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
                                                  file.filename or "", file.file)
@@ -43,19 +43,19 @@ def imports_upload(request: Request, file: UploadFile = File(...), principal: Pr
 
 @router.get("/imports/{job_id}")
 def import_job_page(request: Request, job_id: int, principal: Principal = Depends(page_principal),
-                    session: Session = Depends(db_session)):
+                    session: Session = Depends(db_session, scope="function")):
     return render(request, "imports/job.html", job=import_jobs.get_import_job(session, principal, job_id))
 
 
 @router.get("/imports/{job_id}/progress")
 def import_job_progress(request: Request, job_id: int, principal: Principal = Depends(page_principal),
-                        session: Session = Depends(db_session)):
+                        session: Session = Depends(db_session, scope="function")):
     return render(request, "imports/_progress.html", job=import_jobs.get_import_job(session, principal, job_id))
 
 
 @router.get("/imports/{job_id}/rejections.csv")
 def import_rejections(job_id: int, principal: Principal = Depends(page_principal),
-                      session: Session = Depends(db_session)):
+                      session: Session = Depends(db_session, scope="function")):
     return csv_download(import_jobs.rejection_report_csv(session, principal, job_id),
                         f"import-{job_id}-rejections.csv")
 
@@ -69,14 +69,14 @@ def csv_download(content: bytes, filename: str) -> Response:
 
 @router.get("/organisations")
 def organisations_page(request: Request, page: int = 1, principal: Principal = Depends(page_principal),
-                       session: Session = Depends(db_session)):
+                       session: Session = Depends(db_session, scope="function")):
     return render(request, "organisations/index.html",
                   result=orgs.list_organisations(session, principal, page=page, page_size=50))
 
 
 @router.get("/organisations/{organisation_id}")
 def organisation_page(request: Request, organisation_id: int, principal: Principal = Depends(page_principal),
-                      session: Session = Depends(db_session)):
+                      session: Session = Depends(db_session, scope="function")):
     return render(request, "organisations/detail.html", org=orgs.get_organisation(session, principal, organisation_id),
                   saved=request.query_params.get("saved") == "1")
 
@@ -85,7 +85,7 @@ def organisation_page(request: Request, organisation_id: int, principal: Princip
 def organisation_save(request: Request, organisation_id: int, credit_code: str = Form(""),
                       contact_name: str = Form(""), contact_phone: str = Form(""), contact_email: str = Form(""),
                       notes: str = Form(""), principal: Principal = Depends(page_principal),
-                      session: Session = Depends(db_session)):
+                      session: Session = Depends(db_session, scope="function")):
     orgs.update_organisation(session, principal, organisation_id, credit_code=credit_code,
                              contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
                              notes=notes)
@@ -102,14 +102,14 @@ def _users_page(request: Request, session: Session, principal: Principal, page: 
 
 @router.get("/admin/users")
 def users_page(request: Request, page: int = 1, principal: Principal = Depends(page_principal),
-               session: Session = Depends(db_session)):
+               session: Session = Depends(db_session, scope="function")):
     return _users_page(request, session, principal, page)
 
 
 @router.post("/admin/users")
 def users_create(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
                  display_name: str = Form(""), organisation_id: str = Form(""),
-                 principal: Principal = Depends(page_principal), session: Session = Depends(db_session)):
+                 principal: Principal = Depends(page_principal), session: Session = Depends(db_session, scope="function")):
     try:
         with session.begin_nested():
             users.create_user(session, principal, username=username, password=password, role=role,
@@ -124,7 +124,7 @@ def users_create(request: Request, username: str = Form(...), password: str = Fo
 
 @router.post("/admin/users/{user_id}")
 def users_update(user_id: int, is_active: str = Form(...), principal: Principal = Depends(page_principal),
-                 session: Session = Depends(db_session)):
+                 session: Session = Depends(db_session, scope="function")):
     users.update_user(session, principal, user_id, is_active=is_active == "true")
     return RedirectResponse("/admin/users", 303)
 
@@ -133,7 +133,7 @@ def users_update(user_id: int, is_active: str = Form(...), principal: Principal 
 
 @router.get("/admin/audit")
 def audit_page(request: Request, page: int = 1, entity: str | None = None, actor: str | None = None,
-               principal: Principal = Depends(page_principal), session: Session = Depends(db_session)):
+               principal: Principal = Depends(page_principal), session: Session = Depends(db_session, scope="function")):
     entries = list_audit_entries(session, principal, page=page, page_size=50, entity=entity or None,
                                  actor_name=actor or None)
     return render(request, "admin/audit.html", entries=entries, entity=entity, actor=actor)
