@@ -210,6 +210,40 @@ def unloaded_latency(base: str, paths: list[str], headers: dict[str, str], round
             "p95": round(timings[int(len(timings) * 0.95)], 2)}
 
 
+def _ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, int]:
+    """Machine-wide busy CPU ticks, and those of the server with its workers and of finished children (wrk)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    total, idle = sum(values[:8]), values[3] + values[4]
+    ours = _ticks(server_pid)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == server_pid:
+                ours += _ticks(int(entry.name))
+    children = os.times()
+    wrk_ticks = round((children.children_user + children.children_system) * os.sysconf("SC_CLK_TCK"))
+    return {"total": total, "busy": total - idle, "ours": ours + wrk_ticks}
+
+
+def foreign_cpu_share(before: dict[str, int], after: dict[str, int]) -> float:
+    """Share of the machine's CPU that other programs used during a run: the server and wrk share the cores with
+    nothing else on a quiet machine (≈ 0); a high share means the run reads low and should be repeated."""
+    total = after["total"] - before["total"]
+    other = (after["busy"] - before["busy"]) - (after["ours"] - before["ours"])
+    return round(max(other, 0) / total, 3) if total else 0.0
+
+
 def run_wrk(wrk: str, base: str, paths: list[str], headers: dict[str, str], args, duration: int, work: Path) -> dict:
     script = work / "rotate.lua"
     script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)}, encoding="utf-8")
@@ -281,16 +315,19 @@ def main() -> None:
                     unloaded = unloaded_latency(server.base, paths, headers)
                     if args.warmup:
                         run_wrk(wrk, server.base, paths, headers, args, args.warmup, Path(tmp))
+                    cpu_before = cpu_snapshot(server.process.pid)
                     run = run_wrk(wrk, server.base, paths, headers, args, args.duration, Path(tmp))
+                    foreign = foreign_cpu_share(cpu_before, cpu_snapshot(server.process.pid))
                     check(server.base, paths, headers, expect)  # still logged in, still answering
                     run = {"endpoint": endpoint, "workers": workers,
                            "paths": len(paths), "example": paths[0]} | run | {"unloaded_ms": unloaded}
+                    run["other_programs_cpu_share"] = foreign
                     run["meets_target"] = verdict(endpoint, run)
                     results["runs"].append(run)
                     latency = run["latency_ms"]
                     print(f"{endpoint:14} workers={workers} {run['requests_per_s']:8.1f} req/s  p50 {latency['p50']} "
                           f"p95 {latency['p95']} p99 {latency['p99']} ms  errors {run['errors']['total']}  "
-                          f"(one at a time: p50 {unloaded['p50']} ms)  "
+                          f"(one at a time: p50 {unloaded['p50']} ms; other programs {foreign:.0%} CPU)  "
                           f"target {'met' if run['meets_target'] else 'NOT met'}", flush=True)
             finally:
                 server.stop()

@@ -60,3 +60,12 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=error.headers)
         from lingxi.web.templating import render_error
         return render_error(request, error.status_code, code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception):
+        # Starlette logs the traceback after this handler answers; the user gets the same error shape as always.
+        message = "internal error; the server log has the details"
+        if is_api(request):
+            return JSONResponse(error_body("internal_error", message), 500)
+        from lingxi.web.templating import render_error
+        return render_error(request, 500, "internal_error", message)
