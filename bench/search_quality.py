@@ -30,7 +30,7 @@ from quality_corpus import corpus, embed_corpus, load_queries, metrics, summaris
 
 from lingxi.search.vectors import MultilingualVectorStore, VectorIndex  # noqa: E402
 from lingxi.text import detect_language  # noqa: E402
-from lingxi.text.embedding import default_embedder  # noqa: E402
+from lingxi.text.embedding import USEEmbedder, default_embedder  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "search_quality.json"
 DEPTH = 100
@@ -59,6 +59,14 @@ def main() -> None:
     mixed.add(range(len(docs)), vectors)
     mixed_runs = [mixed.search(v, DEPTH) for v in qvecs]
 
+    # second model for the fused variant: USE multilingual (its corpus vectors are cached by embedding_models.py)
+    use = USEEmbedder()
+    use_vectors, _ = embed_corpus(use, docs)
+    use_store = MultilingualVectorStore(use.dim, use.name, use.version)
+    use_store.add(range(len(docs)), use_vectors, [detect_language(d.text) for d in docs])
+    use_runs = [use_store.search(use.embed_query(q["query"]), DEPTH) for q in queries]
+    fused_semantic = [rrf([a, b], limit=DEPTH) for a, b in zip(semantic["centered"], use_runs)]
+
     modes = {
         "keyword": evaluate(keyword_runs),
         "semantic": evaluate(semantic["centered"]),
@@ -68,6 +76,11 @@ def main() -> None:
         "semantic merge=rank": evaluate(semantic["rank"]),
         "semantic merge=raw cosine": evaluate(semantic["raw"]),
         "semantic one mixed index": evaluate(mixed_runs),
+        "semantic USE only": evaluate(use_runs),
+        "semantic e5+USE (RRF)": evaluate(fused_semantic),
+        "hybrid keyword+e5+USE (RRF)": evaluate(
+            [rrf([k, a, b], limit=DEPTH) for k, a, b in zip(keyword_runs, semantic["centered"], use_runs)]
+        ),
         "hybrid with merge=rank": evaluate([rrf([k, s], limit=DEPTH) for k, s in zip(keyword_runs, semantic["rank"])]),
     }
     report = {

@@ -6,7 +6,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
+# The web server runs up to 40 requests at once in its thread pool, each holding one connection, and a request
+# may briefly need a second one (the search index checking for new imports): the pool must never be the limit,
+# or a busy server deadlocks waiting for itself. Overflow connections close when returned, so idle cost stays low.
+POOL = {"pool_size": 5, "max_overflow": 45}
+
+
 def make_engine(url: str, **kwargs) -> Engine:
+    kwargs = {**POOL, **kwargs}
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

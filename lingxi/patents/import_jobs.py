@@ -11,6 +11,7 @@ import io
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,7 +25,7 @@ from lingxi.db.audit import acting_as, record_event
 from lingxi.db.models import ImportJob, ImportRejection
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import InvalidInput, NotFound
-from lingxi.patents.importing import run_import
+from lingxi.patents.importing import ImportSummary, run_import
 from lingxi.settings import Settings
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -70,9 +71,12 @@ def rejection_report_csv(session: Session, actor: Principal, job_id: int) -> byt
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def start_upload_import(db: Database, settings: Settings, actor: Principal, filename: str,
-                        content: BinaryIO) -> int:
-    """Save an uploaded file under the data directory and import it in a background thread; returns the job id."""
+def start_upload_import(db: Database, settings: Settings, actor: Principal, filename: str, content: BinaryIO,
+                        on_finished: Callable[[ImportSummary], None] | None = None) -> int:
+    """Save an uploaded file under the data directory and import it in a background thread; returns the job id.
+
+    `on_finished` runs after the import (the web layer passes the search-index update).
+    """
     require(actor, PATENTS_IMPORT)
     name = _UNSAFE.sub("_", Path(filename or "").name).strip("._")
     if not name:
@@ -103,7 +107,7 @@ def start_upload_import(db: Database, settings: Settings, actor: Principal, file
     def work() -> None:
         try:
             run_import(db, [path], batch_size=settings.import_batch_size, reports_dir=settings.reports_dir,
-                       created_by=actor.user_id, on_job_started=job_started)
+                       created_by=actor.user_id, on_job_started=job_started, on_finished=on_finished)
         except Exception as error:  # the job must not stay "running" for ever: say what stopped it
             if job_ids:
                 _mark_failed(db, job_ids[0], error)

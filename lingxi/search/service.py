@@ -12,6 +12,7 @@ semantic/hybrid search.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ import tantivy
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi.accounts.principal import Principal
+from lingxi.accounts.roles import PATENTS_READ, require
 from lingxi.db import Database
 from lingxi.db.models import Party, PartyAlias, Patent, PatentParty
 from lingxi.parties.names import has_cjk, looks_like_person, org_cluster_key, person_key
@@ -122,12 +125,21 @@ class SearchService:
 
     # --- searching ----------------------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResponse:
-        """Answer a request; raises QuerySyntaxError for an unreadable query and SearchError for a bad request."""
+    def search_for(self, actor: Principal, request: SearchRequest, session: Session | None = None) -> SearchResponse:
+        """Search on behalf of a signed-in user: the interfaces call this, so the permission check is never skipped."""
+        require(actor, PATENTS_READ)
+        return self.search(request, session)
+
+    def search(self, request: SearchRequest, session: Session | None = None) -> SearchResponse:
+        """Answer a request; raises QuerySyntaxError for an unreadable query and SearchError for a bad request.
+
+        A caller that already holds a session (a web request) passes it, so one request never waits for a second
+        database connection while holding the first (which deadlocks a busy server's connection pool).
+        """
         started = time.perf_counter()
         self._validate(request)
         index, notes = self.keyword.ensure()
-        with self.db.sessions() as session:
+        with nullcontext(session) if session is not None else self.db.sessions() as session:
             compiler = QueryCompiler(index.schema, lambda name: self._party_ids(session, name))
             filters = parse_query(request.filters) if request.filters and request.filters.strip() else None
             if request.mode == "keyword":

@@ -16,10 +16,12 @@ from lingxi.db import open_database
 from lingxi.db.models import ImportJob
 from lingxi.patents.import_jobs import job_view
 from lingxi.patents.queries import collection_stats
+from lingxi.search.service import SearchService
 from lingxi.settings import Settings, load_settings
 from lingxi.web.api import auth as auth_api
 from lingxi.web.api import operations as operations_api
 from lingxi.web.api import patents as patents_api
+from lingxi.web.api import search as search_api
 from lingxi.web.deps import api_principal, db_session
 from lingxi.web.errors import install_error_handlers
 from lingxi.web.pages import auth as auth_pages
@@ -34,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI):
         settings.ensure_home()
         app.state.db = open_database(settings.resolved_database_url)
+        app.state.search = SearchService(settings, app.state.db)
         yield
         app.state.db.dispose()
 
@@ -44,7 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (auth_api.router, patents_api.router, operations_api.router, auth_pages.router,
+    for router in (auth_api.router, search_api.router, patents_api.router, operations_api.router, auth_pages.router,
                    main_pages.router, operations_pages.router):
         app.include_router(router)
 

@@ -59,6 +59,13 @@ def optional_principal(request: Request, session: Session = Depends(db_session, 
     return principal
 
 
+def index_after_import(request: Request):
+    """The hook an import started from the web runs when it ends: bring the search index up to date."""
+    from lingxi.search.hooks import index_updater
+
+    return index_updater(request.app.state.settings, request.app.state.db)
+
+
 async def api_principal(request: Request, principal: Principal | None = Depends(optional_principal)) -> Principal:
     if principal is None:
         raise NotAuthenticated("log in or send an API token (Authorization: Bearer …)")

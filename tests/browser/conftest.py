@@ -115,8 +115,8 @@ def browser():
 def page(request, browser, live_server):
     """A fresh browser context (no cookies) on the live server; screenshot saved when the test ends.
 
-    `page.lingxi_errors` collects uncaught JavaScript errors and console errors, so tests can assert a page runs
-    clean; `page.lingxi_requests` lists every URL the page fetched (to prove nothing comes from a CDN).
+    `page.lingxi_errors` collects uncaught JavaScript errors, console errors and HTTP error responses, so tests can
+    assert a page runs clean; `page.lingxi_requests` lists every URL the page fetched (to prove nothing comes from a CDN).
     """
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1366, "height": 900},
                                   accept_downloads=True)
@@ -125,8 +125,11 @@ def page(request, browser, live_server):
     tab.lingxi_errors = []
     tab.lingxi_requests = []
     tab.on("pageerror", lambda error: tab.lingxi_errors.append(f"pageerror: {error}"))
-    tab.on("console", lambda message: message.type == "error" and tab.lingxi_errors.append(f"console: {message.text}"))
+    tab.on("console", lambda message: _console_error(tab, message))
     tab.on("request", lambda req: tab.lingxi_requests.append(req.url))
+    # the console only says "404"; the failing URL makes the error actionable
+    tab.on("response", lambda response: response.status >= 400
+           and tab.lingxi_errors.append(f"HTTP {response.status}: {response.url}"))
     yield tab
     SCREENSHOTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.\-\[\]]+", "_", request.node.name)
@@ -137,6 +140,12 @@ def page(request, browser, live_server):
             (SCREENSHOTS / f"{name}.html").write_text(tab.content(), encoding="utf-8")
     finally:
         context.close()
+
+
+def _console_error(tab, message) -> None:
+    # Chromium asks for /favicon.ico on its own, outside the page's network events; a missing icon is not a page error.
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        tab.lingxi_errors.append(f"console: {message.text} ({message.location.get('url')})")
 
 
 def _submit_login(page, username: str, password: str) -> None:

@@ -75,6 +75,9 @@ def test_dashboard_charts_are_drawn(page, login, live_server):
         )
         assert points > 0, f"{chart}: ECharts instance without data ({points})"
     expect(page.locator("#recent-imports tr").nth(1)).to_be_visible()  # a header and the demo import at least
+    # the vendored builds of package-lock.json are the ones running: ECharts 6, htmx 2
+    versions = page.evaluate("() => [window.echarts && echarts.version, window.htmx && htmx.version]")
+    assert versions[0].startswith("6.") and versions[1].startswith("2."), versions
     assert page.lingxi_errors == []
     # every script, style and data call came from the platform itself, never a CDN
     foreign = [url for url in page.lingxi_requests if not url.startswith(live_server) and not url.startswith("data:")]

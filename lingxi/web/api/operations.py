@@ -16,7 +16,7 @@ from lingxi.accounts.principal import Principal
 from lingxi.audit.queries import list_audit_entries
 from lingxi.patents import import_jobs
 from lingxi.web.api.schemas import ERROR_RESPONSES, Page
-from lingxi.web.deps import api_principal, db_session
+from lingxi.web.deps import api_principal, db_session, index_after_import
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
@@ -51,7 +51,7 @@ def list_imports(page: int = 1, page_size: int = 20, principal: Principal = Depe
 def upload_import(request: Request, file: UploadFile = File(...), principal: Principal = Depends(api_principal),
                   session: Session = Depends(db_session, scope="function")):
     job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
-                                             file.filename or "", file.file)
+                                             file.filename or "", file.file, on_finished=index_after_import(request))
     return import_jobs.get_import_job(session, principal, job_id)
 
 

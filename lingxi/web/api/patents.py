@@ -46,12 +46,6 @@ def get_patent(identifier: str, principal: Principal = Depends(api_principal),
     return patents.get_patent(session, principal, key)
 
 
-@router.get("/search", response_model=Page[PatentSummary], summary="Search patents")
-def search(q: str = Query(..., min_length=1), page: int = 1, page_size: int = 20,
-           principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")):
-    return Page.of(patents.list_patents(session, principal, q=q, page=page, page_size=page_size))
-
-
 @router.get("/stats", summary="Aggregate counts of the patent collection")
 def stats(principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
     return patents.statistics(session, principal)

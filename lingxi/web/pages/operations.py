@@ -15,7 +15,7 @@ from lingxi.audit.queries import list_audit_entries
 from lingxi.db.models import Organisation
 from lingxi.errors import LingxiError
 from lingxi.patents import import_jobs
-from lingxi.web.deps import db_session, page_principal
+from lingxi.web.deps import db_session, index_after_import, page_principal
 from lingxi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +35,7 @@ def imports_upload(request: Request, file: UploadFile = File(...), principal: Pr
                    session: Session = Depends(db_session, scope="function")):
     try:
         job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
-                                                 file.filename or "", file.file)
+                                                 file.filename or "", file.file, on_finished=index_after_import(request))
     except LingxiError as error:
         return imports_page(request, 1, principal, session, error=error.message)
     return RedirectResponse(f"/imports/{job_id}", 303)
@@ -137,4 +137,3 @@ def audit_page(request: Request, page: int = 1, entity: str | None = None, actor
     entries = list_audit_entries(session, principal, page=page, page_size=50, entity=entity or None,
                                  actor_name=actor or None)
     return render(request, "admin/audit.html", entries=entries, entity=entity, actor=actor)
-
