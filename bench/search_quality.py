@@ -36,6 +36,23 @@ RESULTS = Path(__file__).resolve().parent / "results" / "search_quality.json"
 DEPTH = 100
 
 
+def _language_aware_hybrid(store, docs, vector, keyword_hits, query_lang):
+    per_lang = {key: index.search(vector, DEPTH) for key, index in store.indexes.items() if index.count}
+    own = per_lang.get(query_lang, [])
+    same_lang_keyword = [hit for hit in keyword_hits if docs[hit[0]].lang == query_lang]
+    fused = rrf([same_lang_keyword, own], limit=DEPTH)
+    # the fused order takes over the own-language list's cosines position by position, so the cross-language
+    # merge still compares like with like
+    cosines = [score for _, score in own] or [0.0]
+    per_lang[query_lang] = [(doc, cosines[min(i, len(cosines) - 1)]) for i, (doc, _) in enumerate(fused)]
+    keyed = []
+    for hits in per_lang.values():
+        base = sum(score for _, score in hits[:50]) / max(len(hits[:50]), 1)
+        keyed.extend((score - base, doc) for doc, score in hits)
+    keyed.sort(key=lambda item: -item[0])
+    return [(doc, key) for key, doc in keyed[:DEPTH]]
+
+
 def main() -> None:
     docs = corpus()
     queries = load_queries()
@@ -67,6 +84,14 @@ def main() -> None:
     use_runs = [use_store.search(use.embed_query(q["query"]), DEPTH) for q in queries]
     fused_semantic = [rrf([a, b], limit=DEPTH) for a, b in zip(semantic["centered"], use_runs)]
 
+    # language-aware hybrid: keyword hits fused (RRF) into the semantic list of the query's own language only,
+    # then languages merged as the store does — a keyword index can only match the query's own language, and plain
+    # RRF lets its same-language hits bury every cross-lingual result
+    query_langs = ["zh" if detect_language(q["query"]) == "zh" else "en" for q in queries]
+    lang_hybrid = [
+        _language_aware_hybrid(store, docs, v, kw, lang) for v, kw, lang in zip(qvecs, keyword_runs, query_langs)
+    ]
+
     modes = {
         "keyword": evaluate(keyword_runs),
         "semantic": evaluate(semantic["centered"]),
@@ -81,6 +106,7 @@ def main() -> None:
         "hybrid keyword+e5+USE (RRF)": evaluate(
             [rrf([k, a, b], limit=DEPTH) for k, a, b in zip(keyword_runs, semantic["centered"], use_runs)]
         ),
+        "hybrid language-aware (RRF within the query language)": evaluate(lang_hybrid),
         "hybrid with merge=rank": evaluate([rrf([k, s], limit=DEPTH) for k, s in zip(keyword_runs, semantic["rank"])]),
     }
     report = {

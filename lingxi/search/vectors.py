@@ -26,6 +26,7 @@ import numpy as np
 FORMAT = "lingxi-vectors-1"
 EXACT_BELOW = 20_000  # vectors (or allowed ids) scored exactly: ≤ 20k × 384 is ~2 ms of NumPy
 COMPACT_RATIO = 0.25  # rebuild the graph on save when this share of slots is tombstoned
+CENTER_DEPTH = 50  # hits per language whose mean cosine is that language's baseline in the `centered` merge
 
 
 class VectorIndexError(RuntimeError):
@@ -354,8 +355,9 @@ class MultilingualVectorStore:
     ) -> list[tuple[int, float]]:
         merge = merge or self.merge
         allowed = None if allowed_ids is None else list(allowed_ids)
-        # a deeper per-language list than k, so the centering baseline is not just the few best
-        depth = max(k, 50) if merge == "centered" else k
+        # the centering baseline is the mean of each list's top CENTER_DEPTH, whatever k is, so a hit's merged
+        # position does not depend on how many results were asked for
+        depth = max(k, CENTER_DEPTH) if merge == "centered" else k
         lists = [ix.search(vector, depth, allowed) for ix in self.indexes.values() if ix.count]
         lists = [hits for hits in lists if hits]
         # each hit keeps its cosine; only the ordering key differs between merge strategies
@@ -364,7 +366,7 @@ class MultilingualVectorStore:
             if merge == "raw":
                 keyed.extend((score, doc_id, score) for doc_id, score in hits)
             elif merge == "centered":
-                base = float(np.mean([score for _, score in hits]))
+                base = float(np.mean([score for _, score in hits[:CENTER_DEPTH]]))
                 keyed.extend((score - base, doc_id, score) for doc_id, score in hits)
             elif merge == "rank":
                 keyed.extend((1.0 / (60 + rank), doc_id, score) for rank, (doc_id, score) in enumerate(hits, 1))

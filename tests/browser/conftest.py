@@ -116,7 +116,7 @@ def page(request, browser, live_server):
     """A fresh browser context (no cookies) on the live server; screenshot saved when the test ends.
 
     `page.lingxi_errors` collects uncaught JavaScript errors, console errors and HTTP error responses, so tests can
-    assert a page runs clean; `page.lingxi_requests` lists every URL the page fetched (to prove nothing comes from a CDN).
+    assert a page runs clean; `page.lingxi_requests` lists every URL the page fetched (to prove no CDN is used).
     """
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1366, "height": 900},
                                   accept_downloads=True)

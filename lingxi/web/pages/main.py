@@ -13,6 +13,8 @@ from lingxi.db.models import ImportJob, Organisation, Patent
 from lingxi.demo.catalogue import DEMO_PROVINCE
 from lingxi.patents import service as patents
 from lingxi.patents.import_jobs import list_import_jobs
+from lingxi.search.service import SearchRequest
+from lingxi.web.api.search import run_search
 from lingxi.web.areas import AREA_BY_KEY
 from lingxi.web.deps import db_session, page_principal
 from lingxi.web.i18n import translate
@@ -49,11 +51,23 @@ def _series(counts: dict, label_prefix: str | None = None, language: str = "zh")
     return {"names": names, "values": list(counts.values())}
 
 
+# facet → the query-language field that selects one of its values
+FACET_FIELDS = {"doc_type": "KIND", "applicant_type": "APT", "region": "REGION", "legal_status": "LS",
+                "country": "CO", "ipc_subclass": "IPC", "year": "AD"}
+
+
 @router.get("/patents")
-def patent_search(request: Request, q: str = "", page: int = 1, principal: Principal = Depends(page_principal),
+def patent_search(request: Request, q: str = "", mode: str = "keyword", filters: str = "", sort: str = "relevance",
+                  page: int = 1, principal: Principal = Depends(page_principal),
                   session: Session = Depends(db_session, scope="function")):
-    result = patents.list_patents(session, principal, q=q or None, page=page, page_size=20)
-    return render(request, "patents/search.html", q=q, result=result)
+    search = SearchRequest(query=q, mode=mode, filters=filters or None, sort=sort, page=page, page_size=20,
+                           facet_size=10)
+    if mode == "keyword" and not q and not filters:
+        search.sort = "date"  # an empty search lists the newest patents
+    response, error = run_search(request.app.state.search, principal, search, session)
+    return render(request, "patents/search.html", q=q, mode=mode, filters=filters, sort=sort, response=response,
+                  error=error["error"] if error else None, facet_fields=FACET_FIELDS,
+                  pages=max(1, -(-response.total // 20)) if response else 1)
 
 
 @router.get("/patents/{identifier}")
