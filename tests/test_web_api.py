@@ -225,3 +225,25 @@ def test_upload_import_reports_progress_and_rejections(platform, tmp_path):
     assert report.content.startswith("\ufeff".encode()) and "CN202310000002" in report.text
     audit = api_client(platform, "admin").get("/api/audit", params={"entity": "import_jobs"}).json()["items"]
     assert any(e["entity_id"] == str(job_id) and e["actor_name"] == "operator" for e in audit)
+
+
+def test_search_api_answers_field_queries_with_facets_and_errors_with_positions(platform):
+    client = api_client(platform, "regulator")  # reading patents is open to every role
+    found = client.get("/api/search", params={"q": "TI=电池", "page_size": 5})
+    assert found.status_code == 200
+    body = found.json()
+    assert {"items", "total", "page", "page_size", "pages", "facets", "took_ms"} <= set(body)
+    assert body["total"] > 0 and len(body["items"]) == 5
+    assert all("电池" in hit["title"] for hit in body["items"])
+    assert "<mark>电池</mark>" in body["items"][0]["highlights"]["title"]
+    kinds = {b["value"]: b["count"] for b in body["facets"]["doc_type"]}
+    assert sum(kinds.values()) == body["total"]
+    narrowed = client.get("/api/search", params={"q": "TI=电池", "filters": "KIND=invention"}).json()
+    assert narrowed["total"] == kinds["invention"]
+    broken = client.get("/api/search", params={"q": "TI=(电池 AND"})
+    assert broken.status_code == 422
+    error = broken.json()["error"]
+    assert error["code"] == "query_syntax" and error["field"] == "q" and error["position"] == len("TI=(电池 AND")  # the end, where ")" or a term was due
+    assert "Traceback" not in broken.text
+    export = client.get("/api/search/export", params={"q": "TI=电池", "format": "csv"})
+    assert export.status_code == 200 and export.text.count("\n") == body["total"] + 1
