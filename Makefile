@@ -40,3 +40,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/import_throughput.py
 	$(VENV)/bin/python bench/party_clustering.py
 	$(VENV)/bin/python bench/web_load.py
+	$(VENV)/bin/python bench/embedding_models.py
+	$(VENV)/bin/python bench/search_quality.py
+	$(VENV)/bin/python bench/vector_index.py --size 100000
+	$(VENV)/bin/python bench/vector_index.py --size 1000000

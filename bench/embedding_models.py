@@ -27,12 +27,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bm25 import rrf  # noqa: E402
-from quality_corpus import corpus, embed_corpus, load_queries, metrics, summarise  # noqa: E402
+from bm25 import rrf
+from quality_corpus import corpus, embed_corpus, load_queries, metrics, summarise
 
-from lingxi.search.vectors import MultilingualVectorStore  # noqa: E402
-from lingxi.text import detect_language  # noqa: E402
-from lingxi.text.embedding import E5Embedder, StaticEmbedder, USEEmbedder  # noqa: E402
+from lingxi.search.vectors import MultilingualVectorStore
+from lingxi.text import detect_language
+from lingxi.text.embedding import E5Embedder, StaticEmbedder, USEEmbedder
 
 RESULTS = Path(__file__).resolve().parent / "results" / "embedding_models.json"
 SPEED_N = 200

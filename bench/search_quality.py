@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bm25 import BM25, rrf  # noqa: E402
-from quality_corpus import corpus, embed_corpus, load_queries, metrics, summarise  # noqa: E402
+from bm25 import BM25, rrf
+from quality_corpus import corpus, embed_corpus, load_queries, metrics, summarise
 
-from lingxi.search.vectors import MultilingualVectorStore, VectorIndex  # noqa: E402
-from lingxi.text import detect_language  # noqa: E402
-from lingxi.text.embedding import USEEmbedder, default_embedder  # noqa: E402
+from lingxi.search.vectors import MultilingualVectorStore, VectorIndex
+from lingxi.text import detect_language
+from lingxi.text.embedding import USEEmbedder, default_embedder
 
 RESULTS = Path(__file__).resolve().parent / "results" / "search_quality.json"
 DEPTH = 100
@@ -137,9 +137,7 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     for name, summary in {**modes, **variants}.items():
-        row = "  ".join(
-            f"{kind}: R@10 {s['recall@10']:.2f} nDCG {s['ndcg@10']:.2f}" for kind, s in summary.items()
-        )
+        row = "  ".join(f"{kind}: R@10 {s['recall@10']:.2f} nDCG {s['ndcg@10']:.2f}" for kind, s in summary.items())
         print(f"{name:28s} {row}")
 
 

@@ -27,10 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality_corpus import corpus, embed_corpus, load_queries  # noqa: E402
+from quality_corpus import corpus, embed_corpus, load_queries
 
-from lingxi.search.vectors import VectorIndex  # noqa: E402
-from lingxi.text.embedding import default_embedder  # noqa: E402
+from lingxi.search.vectors import VectorIndex
+from lingxi.text.embedding import default_embedder
 
 RESULTS = Path(__file__).resolve().parent / "results" / "vector_index.json"
 

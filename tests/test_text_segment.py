@@ -57,7 +57,15 @@ def test_traditional_input_gives_simplified_tokens():
 
 def test_english_lower_cased_and_punctuation_dropped():
     assert segment("A Lithium-ion Battery, with LiFePO4 cathode (3.5 V)!") == [
-        "a", "lithium", "ion", "battery", "with", "lifepo4", "cathode", "3.5", "v",
+        "a",
+        "lithium",
+        "ion",
+        "battery",
+        "with",
+        "lifepo4",
+        "cathode",
+        "3.5",
+        "v",
     ]
 
 

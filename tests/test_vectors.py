@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -42,7 +43,7 @@ def test_search_finds_nearest(data):
     hits = index.search(vecs[17], 5)
     assert hits[0][0] == 1017 and hits[0][1] == pytest.approx(1.0, abs=1e-5)
     assert [h[0] for h in hits] == brute_force(ids, vecs, vecs[17], 5)
-    assert all(a[1] >= b[1] for a, b in zip(hits, hits[1:]))
+    assert all(a[1] >= b[1] for a, b in itertools.pairwise(hits))
 
 
 @pytest.mark.parametrize("exact_below", [0, 10**9])  # the HNSW graph path and the exact path
@@ -154,3 +155,46 @@ def test_multilingual_store_merges_languages_fairly(tmp_path):
     assert loaded.count == 39
     assert loaded.search(query, 5) == store.search(query, 5)
     assert loaded.search(query, 5, allowed_ids=[101, 105]) == store.search(query, 5, allowed_ids=[101, 105])
+
+
+def test_open_vector_store_with_a_real_embedder(tmp_path):
+    from lingxi.search.vectors import open_vector_store
+    from lingxi.text.embedding import StaticEmbedder
+
+    embedder = StaticEmbedder()  # the small static model: real, and fast enough for a unit test
+    store = open_vector_store(tmp_path / "vectors", embedder)
+    assert store.count == 0
+    texts = ["一种锂离子电池隔膜及其制备方法", "一种雨伞干燥装置", "A golf putter head", "A smoke detector"]
+    store.add_texts([1, 2, 3, 4], texts, embedder)
+    assert store.indexes["zh"].count == 2 and store.indexes["en"].count == 2
+    store.save()
+    reopened = open_vector_store(tmp_path / "vectors", embedder)
+    assert reopened.search_text("一种雨伞干燥装置", embedder, k=1)[0][0] == 2
+
+    other = MultilingualVectorStore(embedder.dim, "another-model", "1", tmp_path / "other")
+    other.add([1], np.ones((1, embedder.dim), dtype=np.float32) / np.sqrt(embedder.dim), ["zh"])
+    other.save()
+    with pytest.raises(VectorIndexError, match="model"):
+        open_vector_store(tmp_path / "other", embedder)
+    with pytest.raises(VectorIndexError):
+        other.add_texts([2], ["text"], embedder)
+    (tmp_path / "vectors" / "en" / "manifest.json").unlink()  # a half-deleted index is not silently half-used
+    with pytest.raises(VectorIndexError, match="manifest"):
+        open_vector_store(tmp_path / "vectors", embedder)
+
+
+def test_embed_into_store_streams_batches_saves_and_resumes(tmp_path):
+    from lingxi.search.vectors import embed_into_store, open_vector_store
+    from lingxi.text.embedding import StaticEmbedder
+
+    embedder = StaticEmbedder()
+    docs = [(i, f"一种第{i}号锂电池隔膜" if i % 2 else f"battery separator number {i}") for i in range(1, 51)]
+    store = open_vector_store(tmp_path, embedder)
+    seen = []
+    assert embed_into_store(store, embedder, docs[:30], total=30, batch=8, progress=lambda d, t: seen.append(d)) == 30
+    assert seen == [8, 16, 24, 30]
+    store = open_vector_store(tmp_path, embedder)  # as a restarted job would
+    assert store.ids() == set(range(1, 31)) and 7 in store
+    todo = [d for d in docs if d[0] not in store.ids()]
+    embed_into_store(store, embedder, todo)
+    assert open_vector_store(tmp_path, embedder).count == 50

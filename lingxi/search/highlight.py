@@ -30,6 +30,10 @@ class Highlighter:
                 self.prefixes.append(latin.pop())
             self.words.update(latin)
         self.cjk = sorted(set(self.cjk), key=len, reverse=True)
+        # word → does it match: a page of hits repeats the same words many times and analysing a word is a segmenter
+        # call, so one request's highlighter remembers its answers (English queries over long English claims spent
+        # most of their time here: the 8 slowest of bench/search_scale.py's queries at 5k patents 833 → 161 ms)
+        self._word_matches: dict[str, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.cjk or self.words or self.prefixes)
@@ -45,10 +49,12 @@ class Highlighter:
         if self.words or self.prefixes:
             for match in _WORD.finditer(folded):
                 word = match.group(0)
-                if has_cjk(word):
-                    continue
-                analysed = word_tokens(word)
-                if any(w in self.words for w in analysed) or any(word.startswith(p) for p in self.prefixes):
+                matched = self._word_matches.get(word)
+                if matched is None:
+                    matched = self._word_matches[word] = not has_cjk(word) and (
+                        any(w in self.words for w in word_tokens(word))
+                        or any(word.startswith(p) for p in self.prefixes))
+                if matched:
                     spans.append(match.span())
         return _merge(spans)
 

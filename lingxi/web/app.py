@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -29,9 +30,14 @@ from lingxi.web.pages import main as main_pages
 from lingxi.web.pages import operations as operations_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> FastAPI:
+    if not (STATIC_DIR / "vendor" / "echarts.min.js").is_file():
+        log.warning("front-end assets missing in %s: charts and live progress will not work; build them with "
+                    "`python3 scripts/build_assets.py` (make run does)", STATIC_DIR / "vendor")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.ensure_home()

@@ -64,10 +64,17 @@ def _context(request: Request) -> dict:
 
     return {
         "t": t, "lang": language, "html_lang": HTML_LANG[language], "other_lang": "en" if language == "zh" else "zh",
+        "lang_switch_url": _with_query(request, lang="en" if language == "zh" else "zh"),
         "user": principal, "csrf_token": principal.csrf_token if principal else None,
         "main_nav": allowed(MAIN_NAV), "admin_nav": allowed(ADMIN_NAV), "areas": AREAS if principal else (),
         "role_label": role_label, "label": label, "current_path": request.url.path,
     }
+
+
+def _with_query(request: Request, **params) -> str:
+    """This page's own path and query with some parameters replaced (e.g. the language), as a relative link."""
+    url = request.url.include_query_params(**params)
+    return f"{url.path}?{url.query}"
 
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_context])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -57,6 +57,8 @@ def test_language_switch(page, login):
     page.locator("#lang-switch").click()
     page.wait_for_load_state()
     expect(html).to_have_attribute("lang", "en")
+    # switching language keeps the page the user is on, query included
+    assert urlsplit(page.url).path == "/patents" and parse_qs(urlsplit(page.url).query).get("q") == [SEARCH_TERM]
 
 
 def test_dashboard_charts_are_drawn(page, login, live_server):
