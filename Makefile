@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/import_throughput.py
 	$(VENV)/bin/python bench/party_clustering.py
 	$(VENV)/bin/python bench/web_load.py
+	$(VENV)/bin/python bench/search_scale.py --sizes 100000,1000000
 	$(VENV)/bin/python bench/embedding_models.py
 	$(VENV)/bin/python bench/search_quality.py
 	$(VENV)/bin/python bench/vector_index.py --size 100000

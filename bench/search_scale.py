@@ -386,8 +386,43 @@ def phase_query(home: Path, queries_file: Path) -> dict:
             result = {"semantic_available": False, "errors": result["errors"], "answered": result.get("n", 0),
                       "latency_of_answered": percentiles_from(result)}
         out[mode] = result
+    if not out["semantic"].get("semantic_available"):
+        out["semantic_components_outside_service"] = semantic_components(settings, queries["semantic"])
     out["memory"] = rusage()
     return out
+
+
+def semantic_components(settings, sentences: list[str]) -> dict:
+    """When the service cannot answer semantic requests: time the parts it will consist of, called directly — the
+    query embedding and the per-language HNSW search for the service's 200 candidates — clearly not the service."""
+    try:
+        from lingxi.search.service import CANDIDATES
+        from lingxi.search.vectors import open_vector_store
+        from lingxi.text.embedding import default_embedder
+
+        embedder = default_embedder()
+        started = time.perf_counter()
+        store = open_vector_store(settings.indexes_dir / "vectors", embedder, verify=False)
+        load_s = time.perf_counter() - started
+    except Exception as error:  # noqa: BLE001 - reported, not hidden
+        return {"measured": False, "reason": f"{type(error).__name__}: {error}"}
+    if not store.count:
+        return {"measured": False, "reason": "no vector index built"}
+    embed_ms, search_ms, total_ms = [], [], []
+    for sentence in sentences:
+        t0 = time.perf_counter()
+        vector = embedder.embed_query(sentence)
+        t1 = time.perf_counter()
+        store.search(vector, CANDIDATES)
+        t2 = time.perf_counter()
+        embed_ms.append((t1 - t0) * 1000)
+        search_ms.append((t2 - t1) * 1000)
+        total_ms.append((t2 - t0) * 1000)
+    return {"measured": True, "what": "embedder.embed_query + MultilingualVectorStore.search(k=200), called "
+                                      "directly; not SearchService (no hits, facets or highlights)",
+            "store_load_s_without_checksum": round(load_s, 1), "vectors": store.count,
+            "query_embedding": percentiles(embed_ms), "vector_search_k200": percentiles(search_ms),
+            "embedding_plus_search": percentiles(total_ms)}
 
 
 def percentiles_from(result: dict) -> dict:

@@ -198,3 +198,14 @@ def test_embed_into_store_streams_batches_saves_and_resumes(tmp_path):
     todo = [d for d in docs if d[0] not in store.ids()]
     embed_into_store(store, embedder, todo)
     assert open_vector_store(tmp_path, embedder).count == 50
+
+
+@pytest.mark.parametrize("id_scale", [1, 10**9])  # dense database ids (lookup table) and sparse ones (sorted search)
+def test_filters_map_ids_whatever_their_spread(data, id_scale, monkeypatch):
+    monkeypatch.setattr(vectors_module, "EXACT_BELOW", 0)  # force the graph path with a bitmap
+    ids, vecs = data
+    ids = ids * id_scale
+    index = make(ids, vecs)
+    allowed = [int(ids[i]) for i in range(0, 500, 3)] + [-5, 123, int(ids[3])]  # unknown and duplicate ids too
+    hits = index.search(vecs[9], 10, allowed_ids=allowed)
+    assert [h[0] for h in hits] == brute_force(ids, vecs, vecs[9], 10, allowed=set(allowed))

@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lingxi.accounts import principal_cache
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.users import principal_for
 from lingxi.db.base import utcnow
@@ -70,11 +71,19 @@ def create_api_token(session: Session, actor: Principal, name: str) -> tuple[str
     return secret, token
 
 
+def cached_token_principal(secret: str) -> Principal | None:
+    """The token's owner if this process resolved it moments ago, without touching the database."""
+    return principal_cache.cached(_digest(secret))
+
+
 def principal_from_token(session: Session, secret: str) -> Principal | None:
+    digest = _digest(secret)
+    if (principal := principal_cache.cached(digest)) is not None:
+        return principal
     row = session.execute(
         select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None), User.is_active)
+        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None), User.is_active)
     ).first()
     if row is None:
         return None
@@ -82,7 +91,9 @@ def principal_from_token(session: Session, secret: str) -> Principal | None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
-    return principal_for(user)
+    principal = principal_for(user)
+    principal_cache.remember(digest, principal)
+    return principal
 
 
 def list_api_tokens(session: Session, actor: Principal) -> list[ApiToken]:
@@ -96,4 +107,5 @@ def revoke_api_token(session: Session, actor: Principal, token_id: int) -> ApiTo
         raise NotFound(f"API token {token_id} does not exist")
     token.revoked_at = token.revoked_at or utcnow()
     session.flush()
+    principal_cache.forget_all_after_commit(session)
     return token

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi.accounts import principal_cache
 from lingxi.accounts.passwords import hash_password, verify_password
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import USERS_MANAGE, Role, require
@@ -83,6 +84,7 @@ def update_user(session: Session, actor: Principal, user_id: int, *, role: str |
     if password is not None:
         user.password_hash = hash_password(password)
     session.flush()
+    principal_cache.forget_all_after_commit(session)  # role, organisation or activity may have changed
     return user
 
 

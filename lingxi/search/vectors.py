@@ -120,21 +120,33 @@ class VectorIndex:
             self._lookup = None
         return removed
 
-    def _lookups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """(sorted live ids, their slots, live-slot bitmap or None when nothing is tombstoned), cached until the
-        next change: a filter of 100k ids maps to slots by one searchsorted instead of 100k dict lookups."""
+    def _lookups(self) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Cached until the next change: (dense id → slot table or None, sorted live ids, their slots, live-slot
+        bitmap or None when nothing is tombstoned). Patent ids are database keys, nearly dense, so a filter of 100k
+        ids maps to slots by one array gather (~0.3 ms at 1M) instead of 100k dict lookups or a sort."""
         if self._lookup is None:
             live = np.flatnonzero(self._slots >= 0)
-            order = np.argsort(self._slots[live], kind="stable")
+            live_ids = self._slots[live]
+            order = np.argsort(live_ids, kind="stable")
             bitmap = None if len(live) == len(self._slots) else np.packbits(self._slots >= 0, bitorder="little")
-            self._lookup = (self._slots[live][order], live[order], bitmap)
+            table = None
+            top = int(live_ids.max()) if len(live_ids) else -1
+            if 0 <= top <= 4 * len(live_ids) + 1_000_000:  # ≤ 8 bytes × (4n + 1M): a few MB even at 1M
+                table = np.full(top + 1, -1, dtype=np.int64)
+                table[live_ids] = live
+            self._lookup = (table, live_ids[order], live[order], bitmap)
         return self._lookup
 
     def _slots_for(self, ids: Iterable[int]) -> np.ndarray:
-        ids = np.unique(np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64))
-        sorted_ids, sorted_slots, _ = self._lookups()
+        """Slots of the live ids among `ids` (unknown ids dropped; duplicates harmless for the bitmap users)."""
+        ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64).reshape(-1)
+        table, sorted_ids, sorted_slots, _ = self._lookups()
         if not len(sorted_ids) or not len(ids):
             return np.zeros(0, dtype=np.int64)
+        if table is not None:
+            inside = ids[(ids >= 0) & (ids < len(table))]
+            slots = table[inside]
+            return slots[slots >= 0]
         pos = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
         return sorted_slots[pos[sorted_ids[pos] == ids]]
 
@@ -207,7 +219,7 @@ class VectorIndex:
 
         n = len(self._slots)
         if allowed_slots is None:
-            bitmap = self._lookups()[2]
+            bitmap = self._lookups()[3]
             live_share = len(self._slot_of) / n
         else:
             mask = np.zeros(n, dtype=bool)

@@ -11,9 +11,10 @@ import secrets
 from collections.abc import Iterator
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from lingxi.accounts.credentials import principal_from_session, principal_from_token
+from lingxi.accounts.credentials import cached_token_principal, principal_from_session, principal_from_token
 from lingxi.accounts.principal import Principal
 from lingxi.db.audit import acting_as
 from lingxi.errors import NotAuthenticated, PermissionDenied
@@ -44,15 +45,21 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def optional_principal(request: Request, session: Session = Depends(db_session, scope="function")) -> Principal | None:
+async def optional_principal(request: Request,
+                             session: Session = Depends(db_session, scope="function")) -> Principal | None:
+    # Runs on the event loop: a token already seen is answered from memory, and only a lookup in the database is
+    # handed to a worker thread (each hand-over costs as much as the rest of a cheap request).
     principal = None
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
     if credential and scheme.lower() == "bearer":
-        principal = principal_from_token(session, credential.strip())
+        credential = credential.strip()
+        principal = cached_token_principal(credential)
+        if principal is None:
+            principal = await run_in_threadpool(principal_from_token, session, credential)
         if principal is None:
             raise NotAuthenticated("the API token is unknown or revoked")
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        principal = principal_from_session(session, cookie)
+        principal = await run_in_threadpool(principal_from_session, session, cookie)
     if principal is not None:
         acting_as(session, principal)
     request.state.principal = principal

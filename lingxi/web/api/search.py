@@ -24,11 +24,11 @@ router = APIRouter(prefix="/api", tags=["search 检索"], responses=ERROR_RESPON
 EXPORT_LIMIT = 10_000
 
 
-def search_service(request: Request) -> SearchService:
+async def search_service(request: Request) -> SearchService:
     return request.app.state.search
 
 
-def search_request(q: str = Query("", description="field query, e.g. TI=(锂电池 AND 隔膜) AND AD>=2018, or a sentence"),
+async def search_request(q: str = Query("", description="field query, e.g. TI=(锂电池 AND 隔膜) AND AD>=2018, or a sentence"),
                    mode: Literal["keyword", "semantic", "hybrid"] = "keyword",
                    filters: str | None = Query(None, description="a field query that restricts any mode"),
                    sort: Literal["relevance", "date", "date_asc"] = "relevance", page: int = 1,
