@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     import_batch_size: int = 1000
+    # text generation (abstract rewriting, translation): an OpenAI-compatible endpoint; off unless a URL is set
+    generation_url: str | None = None
+    generation_model: str | None = None
+    generation_api_key: str | None = None
+    generation_timeout: float = 60.0
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -12,6 +12,7 @@ from lingxi.db.models.patents import (
     PatentParty,
     PatentRevision,
 )
+from lingxi.db.models.tagging import PatentAnnotation, PatentTag, TaggingRun, TaxonomyNodeRow, TaxonomyVersion
 
 __all__ = [
     "ApiToken",
@@ -29,4 +30,9 @@ __all__ = [
     "PatentLegalEvent",
     "PatentParty",
     "PatentRevision",
+    "PatentAnnotation",
+    "PatentTag",
+    "TaggingRun",
+    "TaxonomyNodeRow",
+    "TaxonomyVersion",
 ]
