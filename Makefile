@@ -45,3 +45,5 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/search_quality.py
 	$(VENV)/bin/python bench/vector_index.py --size 100000
 	$(VENV)/bin/python bench/vector_index.py --size 1000000
+	$(VENV)/bin/python bench/tagging_quality.py
+	$(VENV)/bin/python bench/tagging_throughput.py --size 100000

@@ -48,7 +48,14 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def main() -> int:
@@ -71,14 +78,24 @@ def main() -> int:
         if gold:
             any_hit[label["language"]][1] += 1
             any_hit[label["language"]][0] += bool(gold & predicted)
-        per_doc.append({"id": label["id"], "language": label["language"], "gold": sorted(gold),
-                        "predicted": sorted(predicted), "missed": sorted(gold - predicted),
-                        "extra": sorted(predicted - gold)})
+        per_doc.append(
+            {
+                "id": label["id"],
+                "language": label["language"],
+                "gold": sorted(gold),
+                "predicted": sorted(predicted),
+                "missed": sorted(gold - predicted),
+                "extra": sorted(predicted - gold),
+            }
+        )
     elapsed = time.perf_counter() - started
     result = {
         "labels": str(LABELS.relative_to(HERE.parent)),
-        "documents": {"all": len(labels), "zh": sum(l["language"] == "zh" for l in labels),
-                      "en": sum(l["language"] == "en" for l in labels)},
+        "documents": {
+            "all": len(labels),
+            "zh": sum(l["language"] == "zh" for l in labels),
+            "en": sum(l["language"] == "en" for l in labels),
+        },
         "micro": {key: _prf(*value) for key, value in counts.items()},
         "any_effect_right": {k: round(v[0] / v[1], 3) if v[1] else None for k, v in any_hit.items()},
         "ms_per_document": round(1000 * elapsed / len(labels), 2),
@@ -86,8 +103,13 @@ def main() -> int:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("documents", "micro", "any_effect_right", "ms_per_document")},
-                     ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {k: result[k] for k in ("documents", "micro", "any_effect_right", "ms_per_document")},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return 0
 
 

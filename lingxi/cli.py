@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lingxi.db import Database, open_database
 from lingxi.accounts.cli import app as users_app
+from lingxi.cli_options import HomeOption, JsonOption, open_home
 from lingxi.parties.cli import app as parties_app
-from lingxi.search.cli import index_app, search_command
 from lingxi.patents.importers import ImportOptions, UnknownFormat
+from lingxi.search.cli import index_app, search_command
 from lingxi.search.hooks import index_updater
-from lingxi.settings import Settings, load_settings
+from lingxi.tagging.cli import classify_command, tag_app, taxonomy_app
 
 app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
 patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
 app.add_typer(patents_app, name="patents")
 app.add_typer(parties_app, name="parties")
+app.add_typer(taxonomy_app, name="taxonomy")
+app.add_typer(tag_app, name="tag")
+app.command("classify")(classify_command)
 app.add_typer(users_app, name="users")
 app.add_typer(index_app, name="index")
 app.command("search")(search_command)
@@ -30,17 +33,6 @@ app.command("search")(search_command)
 console = Console()
 err_console = Console(stderr=True)
 
-HomeOption = Annotated[
-    Optional[Path],
-    typer.Option("--home", envvar="LINGXI_HOME", help="Data directory (database, indexes, reports)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def open_home(home: Path | None) -> tuple[Settings, Database]:
-    settings = load_settings(home)
-    settings.ensure_home()
-    return settings, open_database(settings.resolved_database_url)
 
 
 class RichImportProgress:
@@ -67,9 +59,9 @@ class RichImportProgress:
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import; the format is detected.")],
     home: HomeOption = None,
-    format_name: Annotated[Optional[str], typer.Option("--format", help="Force a format, e.g. spreadsheet.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option(help="Column mapping file (YAML/JSON) for spreadsheets.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding, e.g. gb18030.")] = None,
+    format_name: Annotated[str | None, typer.Option("--format", help="Force a format, e.g. spreadsheet.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column mapping file (YAML/JSON) for spreadsheets.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force a text encoding, e.g. gb18030.")] = None,
     batch_size: Annotated[int, typer.Option(help="Records per transaction.")] = 1000,
     as_json: JsonOption = False,
 ) -> None:
@@ -183,8 +175,8 @@ def demo_command(
 @app.command("serve")
 def serve_command(
     home: HomeOption = None,
-    host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (one per core serves the most requests).")] = 1,
 ) -> None:
     """Run the web platform."""
@@ -207,8 +199,8 @@ def serve_command(
 @app.command("up")
 def up_command(
     home: HomeOption = None,
-    host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Set up the data directory, load the demo data on first start, and run the web platform."""
     from lingxi.demo.loader import demo_loaded, load_demo

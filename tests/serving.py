@@ -48,7 +48,11 @@ def running_server(home: Path, database_url: str | None = None):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def api_token(base: str, username: str, password: str = DEMO_PASSWORD) -> str:

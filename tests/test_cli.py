@@ -118,3 +118,17 @@ def test_demo_loads_once(tmp_path):
     assert stats["by_province"]["青峦"] > 0
     result = lingxi(tmp_path, "demo", "--size", "300")
     assert "0 new" in result.stdout and "300 unchanged" in result.stdout
+
+
+def test_first_admin_is_created_from_the_command_line(tmp_path):
+    made = lingxi(tmp_path, "users", "create", "chief", "--role", "admin", "--password", "long-enough-1")
+    assert made.exit_code == 0, made.output
+    assert "Created user chief (admin)" in made.output
+    refused = runner.invoke(app, ["users", "create", "sme-user", "--role", "enterprise", "--password",
+                                  "long-enough-1", "--home", str(tmp_path)])
+    assert refused.exit_code == 1 and "belongs to an organisation" in refused.output
+    weak = runner.invoke(app, ["users", "set-password", "chief", "--password", "short", "--home", str(tmp_path)])
+    assert weak.exit_code == 1 and "at least 8" in weak.output
+    lingxi(tmp_path, "users", "set-password", "chief", "--password", "another-long-1")
+    listed = lingxi(tmp_path, "users", "list")
+    assert "chief" in listed.output and "admin" in listed.output

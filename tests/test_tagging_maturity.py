@@ -12,11 +12,26 @@ TODAY = dt.date(2026, 1, 1)
 
 
 def test_fresh_application_vs_granted_invention_in_mass_production():
-    fresh = estimate_trl(PatentFacts(doc_type="invention", kind_code="A", filing_date=dt.date(2025, 6, 1),
-                                     text="一种电池隔膜的制备方法，包括涂覆和干燥步骤。", as_of=TODAY))
-    mature = estimate_trl(PatentFacts(doc_type="invention", kind_code="B", granted=True,
-                                      filing_date=dt.date(2016, 3, 1), grant_date=dt.date(2018, 9, 1),
-                                      text="该隔膜已实现量产，批量生产良率达到98%。", as_of=TODAY))
+    fresh = estimate_trl(
+        PatentFacts(
+            doc_type="invention",
+            kind_code="A",
+            filing_date=dt.date(2025, 6, 1),
+            text="一种电池隔膜的制备方法，包括涂覆和干燥步骤。",
+            as_of=TODAY,
+        )
+    )
+    mature = estimate_trl(
+        PatentFacts(
+            doc_type="invention",
+            kind_code="B",
+            granted=True,
+            filing_date=dt.date(2016, 3, 1),
+            grant_date=dt.date(2018, 9, 1),
+            text="该隔膜已实现量产，批量生产良率达到98%。",
+            as_of=TODAY,
+        )
+    )
     assert fresh.level == 3 and mature.level >= 8
     assert mature.level > fresh.level and mature.confidence > fresh.confidence
     assert any("invention application" in e for e in fresh.evidence)
@@ -50,8 +65,14 @@ def test_market_facts_raise_the_level_with_evidence():
     assert any("pledge" in e for e in licensed.evidence)
     assert old.level == 5 and any("in force" in e for e in old.evidence)
     assert cited.level == 5 and any("forward citations" in e for e in cited.evidence)
-    assert estimate_trl(PatentFacts(**{**base.__dict__, "text": "已实现产业化", "has_transfer": True,
-                                       "grant_date": dt.date(2010, 1, 1)})).level == 9  # capped
+    assert (
+        estimate_trl(
+            PatentFacts(
+                **{**base.__dict__, "text": "已实现产业化", "has_transfer": True, "grant_date": dt.date(2010, 1, 1)}
+            )
+        ).level
+        == 9
+    )  # capped
 
 
 def test_negated_prototype_is_not_a_prototype():
@@ -60,7 +81,9 @@ def test_negated_prototype_is_not_a_prototype():
 
 
 def test_real_abstracts_spread_and_explain(shared_data: Path):
-    rows = [json.loads(line) for line in (shared_data / "cn_patents_dev" / "cn_patents_dev.jsonl").open(encoding="utf-8")]
+    rows = [
+        json.loads(line) for line in (shared_data / "cn_patents_dev" / "cn_patents_dev.jsonl").open(encoding="utf-8")
+    ]
     levels = []
     for row in rows[:300]:
         doc_type = "utility_model" if "本实用新型" in row["abstract"] else "invention"

@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -29,7 +30,7 @@ class _ChatHandler(BaseHTTPRequestHandler):
     """/ok/v1/chat/completions answers like OpenAI; /err gives HTTP 503; /slow sleeps past the client's timeout;
     /garbage answers 200 without choices."""
 
-    requests: list[dict] = []
+    requests: ClassVar[list[dict]] = []
 
     def log_message(self, *args):  # keep pytest output clean
         pass
@@ -52,8 +53,13 @@ class _ChatHandler(BaseHTTPRequestHandler):
             "id": "chatcmpl-test",
             "object": "chat.completion",
             "model": body["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": f"{task}: {user[:20]}"},
-                         "finish_reason": "stop"}],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": f"{task}: {user[:20]}"},
+                    "finish_reason": "stop",
+                }
+            ],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         }
         self._send(200, answer)
@@ -158,7 +164,9 @@ def test_offline_translation_is_unavailable_not_an_error():
 
 
 def test_offline_summary_of_real_abstracts(shared_data: Path):
-    rows = [json.loads(line) for line in (shared_data / "cn_patents_dev" / "cn_patents_dev.jsonl").open(encoding="utf-8")]
+    rows = [
+        json.loads(line) for line in (shared_data / "cn_patents_dev" / "cn_patents_dev.jsonl").open(encoding="utf-8")
+    ]
     long_ones = [r for r in rows if len(r["abstract"]) > 300][:50]
     assert len(long_ones) == 50
     for row in long_ones:

@@ -49,11 +49,13 @@ ORGANISATIONS_EDIT_OWN = "organisations.edit_own"
 ORGANISATIONS_EDIT_ALL = "organisations.edit_all"
 USERS_MANAGE = "users.manage"
 AUDIT_READ = "audit.read"
+TAGS_REVIEW = "tags.review"  # edit taxonomies, review / correct deep-indexing tags (深度标引审核)
 
 _EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.operator: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL}),
+    Role.operator: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL,
+                                              TAGS_REVIEW}),
     Role.supplier: frozenset(_EVERY_MEMBER),
     Role.enterprise: frozenset(_EVERY_MEMBER),
     Role.broker: frozenset(_EVERY_MEMBER),
@@ -61,7 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # A regulator reads aggregates: no organisation directory, no record of any single enterprise.
     Role.regulator: frozenset({PATENTS_READ, STATS_READ}),
     Role.admin: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL,
-                                            USERS_MANAGE, AUDIT_READ}),
+                                            USERS_MANAGE, AUDIT_READ, TAGS_REVIEW}),
 }
 
 

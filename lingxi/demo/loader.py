@@ -45,7 +45,17 @@ def load_demo(db: Database, size: int = 3000, seed: int = 20261121, reports_dir:
     )
     summary = import_parsed(db, parsed, source=DEMO_SOURCE, reports_dir=reports_dir, on_finished=on_finished)
     ensure_demo_accounts(db)  # after the patents, so demo organisations link to their patent parties
+    _install_taxonomies(db)
     return summary
+
+
+def _install_taxonomies(db: Database) -> None:
+    """The shipped taxonomies (SEI 2018, WIPO fields, three chains), so the taxonomy pages are never empty."""
+    from lingxi.tagging.store import install_shipped
+
+    with db.sessions() as session:
+        install_shipped(session)
+        session.commit()
 
 
 def demo_loaded(db: Database) -> bool:

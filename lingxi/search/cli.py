@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,14 +12,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from lingxi.cli_options import HomeOption
+
 index_app = typer.Typer(help="Search indexes: rebuild from the store, check they match it.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
 
-HomeOption = Annotated[
-    Optional[Path],
-    typer.Option("--home", envvar="LINGXI_HOME", help="Data directory (database, indexes, reports)."),
-]
 
 
 def _service(home: Path | None):
@@ -39,7 +37,7 @@ def search_command(
     limit: Annotated[int, typer.Option(help="Number of hits to show.")] = 20,
     page: Annotated[int, typer.Option(help="Page of results (1 = first).")] = 1,
     sort: Annotated[str, typer.Option(help="relevance | date (newest first) | date_asc")] = "relevance",
-    filters: Annotated[Optional[str], typer.Option("--filter", help="Field query restricting any mode.")] = None,
+    filters: Annotated[str | None, typer.Option("--filter", help="Field query restricting any mode.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Search patents with the field query language (docs/search-query-language.md) or a plain sentence."""

@@ -96,9 +96,9 @@ class _KeywordIndex:
         text = title + "\n" + body
         hits = []
         for keyword, nodes in self.zh:
-            if keyword in text:
-                in_title = keyword in title
-                hits.extend((keyword, node, in_title) for node in nodes)
+            position = text.find(keyword)
+            if position >= 0:
+                hits.extend((position, keyword, node, position < len(title)) for node in nodes)
         if self.en_pattern is not None and _LATIN.search(text):
             seen = set()
             for match in self.en_pattern.finditer(text):
@@ -106,9 +106,9 @@ class _KeywordIndex:
                 if keyword in seen:
                     continue
                 seen.add(keyword)
-                in_title = match.start() < len(title)
-                hits.extend((keyword, node, in_title) for node in self.en[keyword])
-        return hits
+                hits.extend((match.start(), keyword, node, match.start() < len(title)) for node in self.en[keyword])
+        hits.sort()  # evidence lists keywords in the order the text has them
+        return [(keyword, node, in_title) for _, keyword, node, in_title in hits]
 
 
 _LATIN = re.compile(r"[a-z]")

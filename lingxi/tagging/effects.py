@@ -20,7 +20,9 @@ import yaml
 
 # Verbs that say "more of" / "less of" something. Why so many: abstracts vary the verb far more than the noun.
 _ZH_UP = "提高|提升|增加|增强|改善|改进|优化|加强|加快|增大|保证|保障|确保|兼顾|达到|实现|具有|具备|利于|有助于|满足"
-_ZH_DOWN = "降低|减少|减小|减轻|减弱|节约|节省|缩短|避免|防止|消除|抑制|杜绝|克服|解决|下降|免除|省去|去除|不会|不易|无需"
+_ZH_DOWN = (
+    "降低|减少|减小|减轻|减弱|节约|节省|缩短|避免|防止|消除|抑制|杜绝|克服|解决|下降|免除|省去|去除|不会|不易|无需"
+)
 _ZH_UP_AFTER = "提高|提升|增强|改善|增加|增大|加快|优化|得到保证|更高|更好|较高|高"
 _ZH_DOWN_AFTER = "降低|减少|下降|减小|减轻|缩短|更低|更少|较低|低|小"
 _ZH_GAP = r"[^，。；：,;:!?！？]{0,16}?"  # within one clause, a few characters ("提高了系统的接入效率")
@@ -74,17 +76,15 @@ def _compile_term(raw: dict) -> EffectTerm:
         patterns["zh_problem"].append(re.compile(_alternatives(raw["zh_problem"])))
     if raw.get("en_up"):
         nouns = _alternatives(raw["en_up"])
-        patterns["en"].append(re.compile(rf"\b(?:{_EN_UP})\w*{_EN_GAP}(?:{nouns})", re.I))
-        patterns["en"].append(re.compile(rf"\b(?:{nouns})\w*\W+(?:[\w-]+\W+){{0,3}}?(?:{_EN_UP})\w*", re.I))
+        patterns["en"].append(re.compile(rf"\b(?:{_EN_UP})\w*{_EN_GAP}(?:{nouns})", re.IGNORECASE))
+        patterns["en"].append(re.compile(rf"\b(?:{nouns})\w*\W+(?:[\w-]+\W+){{0,3}}?(?:{_EN_UP})\w*", re.IGNORECASE))
     if raw.get("en_down"):
         nouns = _alternatives(raw["en_down"])
-        patterns["en"].append(re.compile(rf"\b(?:{_EN_DOWN})\w*{_EN_GAP}(?:{nouns})", re.I))
-        patterns["en"].append(re.compile(rf"\b(?:{nouns})\w*\W+(?:[\w-]+\W+){{0,3}}?(?:{_EN_DOWN})\w*", re.I))
+        patterns["en"].append(re.compile(rf"\b(?:{_EN_DOWN})\w*{_EN_GAP}(?:{nouns})", re.IGNORECASE))
+        patterns["en"].append(re.compile(rf"\b(?:{nouns})\w*\W+(?:[\w-]+\W+){{0,3}}?(?:{_EN_DOWN})\w*", re.IGNORECASE))
     if raw.get("en_also"):
-        patterns["en"].append(re.compile(rf"\b(?:{_alternatives(raw['en_also'])})", re.I))
-    return EffectTerm(
-        id=raw["id"], zh=raw["zh"], en=raw["en"], patterns={k: tuple(v) for k, v in patterns.items()}
-    )
+        patterns["en"].append(re.compile(rf"\b(?:{_alternatives(raw['en_also'])})", re.IGNORECASE))
+    return EffectTerm(id=raw["id"], zh=raw["zh"], en=raw["en"], patterns={k: tuple(v) for k, v in patterns.items()})
 
 
 class EffectVocabulary:

@@ -139,12 +139,13 @@ def run_tagging(db: Database, names: list[str] | None = None, *, restart: bool =
             for lane in lanes:
                 todo = [p.id for p in patents if p.id > lane.cursor]
                 if todo:
-                    lane.tags += _tag_batch(session, lane, todo, documents, tokens)
+                    written = _tag_batch(session, lane, todo, documents, tokens)
+                    lane.tags += written
                     lane.patents += len(todo)
                     lane.cursor = ids[-1]
                     session.execute(update(TaggingRun).where(TaggingRun.id == lane.run_id).values(
                         last_patent_id=lane.cursor, patents_done=TaggingRun.patents_done + len(todo),
-                        tags_written=TaggingRun.tags_written + lane.tags))
+                        tags_written=TaggingRun.tags_written + written))
             if annotation_lane is not None:
                 todo = [p for p in patents if p.id > annotation_lane[1]]
                 if todo:

@@ -49,13 +49,52 @@ TRL_LABELS: dict[int, tuple[str, str]] = {
 # (level, label, pattern) — the strongest match in the text wins. Order inside a level does not matter.
 # Why the negative look-behinds: 不需要样机 / without a prototype do not claim one.
 _TEXT_CUES: list[tuple[int, str, re.Pattern[str]]] = [
-    (9, "commercial use", re.compile(r"已(?:广泛)?(?:投入|应用于|用于)(?:实际)?(?:生产|市场|使用)|已实现产业化|市场销售|commercially available|in commercial (?:use|operation|production)", re.I)),
-    (8, "mass production", re.compile(r"量产|批量生产|批量化生产|大批量|规模化生产|大规模生产|工业化生产|产业化|工业化应用|mass[- ]produc\w*|high[- ]volume (?:production|manufactur\w*)|industrial[- ]scale (?:production|manufactur\w*)", re.I)),
-    (7, "demonstration / trial operation", re.compile(r"示范(?:工程|应用|线|项目)|试运行|工程应用|现场应用|挂网运行|demonstration (?:plant|project|unit|line)|trial operation|in (?:actual|real) (?:service|operation)", re.I)),
-    (6, "pilot / field test", re.compile(r"中试|小批量|现场试验|现场测试|工业试验|工业性试验|田间试验|临床试验|实车|pilot[- ](?:plant|scale|line|production|run|test)|field[- ]?(?:test|trial)\w*|clinical trial", re.I)),
-    (6, "prototype", re.compile(r"(?<!无需)(?<!不需要)样机|原型机|试制|(?<!without a )prototype", re.I)),
-    (4, "experiments / measured results", re.compile(r"试验|实验|测试结果|检测结果|实测|实施例|experiment\w*|test results?|measured|example \d|working example", re.I)),
-    (3, "simulation / theory", re.compile(r"仿真|模拟|理论|数值计算|simulat\w*|model(?:l)?ing|theoretical", re.I)),
+    (
+        9,
+        "commercial use",
+        re.compile(
+            r"已(?:广泛)?(?:投入|应用于|用于)(?:实际)?(?:生产|市场|使用)|已实现产业化|市场销售|commercially available|in commercial (?:use|operation|production)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        8,
+        "mass production",
+        re.compile(
+            r"量产|批量生产|批量化生产|大批量|规模化生产|大规模生产|工业化生产|产业化|工业化应用|mass[- ]produc\w*|high[- ]volume (?:production|manufactur\w*)|industrial[- ]scale (?:production|manufactur\w*)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        7,
+        "demonstration / trial operation",
+        re.compile(
+            r"示范(?:工程|应用|线|项目)|试运行|工程应用|现场应用|挂网运行|demonstration (?:plant|project|unit|line)|trial operation|in (?:actual|real) (?:service|operation)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        6,
+        "pilot / field test",
+        re.compile(
+            r"中试|小批量|现场试验|现场测试|工业试验|工业性试验|田间试验|临床试验|实车|pilot[- ](?:plant|scale|line|production|run|test)|field[- ]?(?:test|trial)\w*|clinical trial",
+            re.IGNORECASE,
+        ),
+    ),
+    (6, "prototype", re.compile(r"(?<!无需)(?<!不需要)样机|原型机|试制|(?<!without a )prototype", re.IGNORECASE)),
+    (
+        4,
+        "experiments / measured results",
+        re.compile(
+            r"试验|实验|测试结果|检测结果|实测|实施例|experiment\w*|test results?|measured|example \d|working example",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        3,
+        "simulation / theory",
+        re.compile(r"仿真|模拟|理论|数值计算|simulat\w*|model(?:l)?ing|theoretical", re.IGNORECASE),
+    ),
 ]
 
 _DOC_BASE: dict[str, tuple[int, str]] = {
@@ -156,7 +195,9 @@ def estimate_trl(facts: PatentFacts) -> TrlEstimate:
         years = (today - facts.grant_date).days / 365.25
         if years >= 8:
             level += 1
-            evidence.append(f"kept in force {years:.0f} years after grant: fees paid for technology in use → TRL {min(level, 9)}")
+            evidence.append(
+                f"kept in force {years:.0f} years after grant: fees paid for technology in use → TRL {min(level, 9)}"
+            )
             signals += 1
         else:
             evidence.append(f"granted {years:.1f} years ago")

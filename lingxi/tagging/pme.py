@@ -51,7 +51,7 @@ class PME:
 _ZH_SENTENCE = re.compile(r"(?<=[。！？!?])")
 _ZH_CLAUSE = re.compile(r"[，,；;：:]")
 _EN_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])")
-_EN_CLAUSE = re.compile(r"[;,]\s+|\s+(?=(?:thereby|whereby|so that|such that|so as to|in order to)\b)", re.I)
+_EN_CLAUSE = re.compile(r"[;,]\s+|\s+(?=(?:thereby|whereby|so that|such that|so as to|in order to)\b)", re.IGNORECASE)
 _REFERENCE_NUMERAL = re.compile(r"\s*[（(]\s*\d+[a-zA-Z]?(?:\s*[,，、]\s*\d+[a-zA-Z]?)*\s*[)）]")
 _CLAIM_NUMBER = re.compile(r"^\s*(?:权利要求)?\s*1\s*[.．、:：]\s*")
 
@@ -84,8 +84,16 @@ def _dedupe(items: list[str]) -> list[str]:
 # --- Chinese -------------------------------------------------------------------------------------------------------
 
 _ZH_PROBLEM = [
-    ("解决了…问题", re.compile(r"解决了?(?:现有技术中?|目前|现有|传统)?(?:存在的)?(.{2,90}?)(?:的|等)?(?:技术)?(?:问题|难题)")),
-    ("克服/针对…不足", re.compile(r"(?:克服|针对|鉴于|改善|弥补)了?(?:现有技术中?|目前|现有|传统)?(.{2,90}?)(?:的|等)?(?:不足|缺陷|缺点|弊端|问题|局限)")),
+    (
+        "解决了…问题",
+        re.compile(r"解决了?(?:现有技术中?|目前|现有|传统)?(?:存在的)?(.{2,90}?)(?:的|等)?(?:技术)?(?:问题|难题)"),
+    ),
+    (
+        "克服/针对…不足",
+        re.compile(
+            r"(?:克服|针对|鉴于|改善|弥补)了?(?:现有技术中?|目前|现有|传统)?(.{2,90}?)(?:的|等)?(?:不足|缺陷|缺点|弊端|问题|局限)"
+        ),
+    ),
     ("目的在于…", re.compile(r"(?:目的|宗旨|任务)(?:在于|是|为)(?:提供|克服|解决)?(.{2,100}?)[。；;]")),
     ("旨在…", re.compile(r"旨在(?:提供|克服|解决)?(.{2,90}?)[，。；,;]")),
     ("存在…问题", re.compile(r"存在(?:着)?(.{2,60}?)(?:的|等)(?:问题|缺陷|不足)")),
@@ -113,7 +121,9 @@ _ZH_EFFECT_CONTEXT = re.compile(
 _ZH_RESULT_PERFECT = re.compile(r"(?:提高|提升|降低|减少|延长|避免|改善|增强|简化|节约|节省|解决)了")
 _ZH_RESULT_WORDS = re.compile(r"(?:提高|提升|降低|减少|延长|避免|改善|增强|简化|节约|节省)了|效果|优点|优势|更加|更好")
 # clauses that look like effects but name the invention or announce a list (涉及一种…, 具有以下优点)
-_ZH_NOT_AN_EFFECT = re.compile(r"^(?:解决|克服)|^(?:涉及|公开|提供|提出)了?(?:一种|一类)|以下(?:优点|有益效果)|如下(?:优点|有益效果)|^一种")
+_ZH_NOT_AN_EFFECT = re.compile(
+    r"^(?:解决|克服)|^(?:涉及|公开|提供|提出)了?(?:一种|一类)|以下(?:优点|有益效果)|如下(?:优点|有益效果)|^一种"
+)
 _ZH_ADVANTAGE_LIST = re.compile(r"具有(.{2,80}?)(?:的|等)(?:优点|优势|特点|效果|有益效果|好处|功能)")
 _ZH_EFFECT_LEAD = re.compile(
     r"^(?:并且|同时|从而|进而|因而|因此|由此|由于|并|且|而且|还|也|即|使得|使|以便|能够|可以|可|有效地?|大大|显著|"
@@ -174,9 +184,13 @@ def _zh_effects(sentences: list[str]) -> list[str]:
             if not clause:
                 continue
             means_led = clause.startswith(("通过", "利用", "采用")) and not _ZH_RESULT_WORDS.search(clause)
-            if _ZH_EFFECT_CUE.search(clause) and not means_led or started and len(
-                clause
-            ) <= 30 and _ZH_EFFECT_CUE.search(clause):
+            if (
+                _ZH_EFFECT_CUE.search(clause)
+                and not means_led
+                or started
+                and len(clause) <= 30
+                and _ZH_EFFECT_CUE.search(clause)
+            ):
                 started = True
                 cleaned = _ZH_EFFECT_LEAD.sub("", clause).strip()
                 cleaned = re.sub(r"^[（(]?\d+[)）.、]\s*", "", cleaned)  # enumerations: （2）制备得到的…
@@ -194,12 +208,12 @@ def _zh_features(claim: str) -> tuple[list[str], str | None]:
     hit = _ZH_CHARACTERISED.search(claim)
     how = "其特征在于"
     if hit:
-        part = claim[hit.end():]
+        part = claim[hit.end() :]
     else:
         body = _ZH_BODY.search(claim) or re.search(r"包括|包含", claim)
         if not body:
             return [], None
-        part, how = claim[body.end():], body.group(0)
+        part, how = claim[body.end() :], body.group(0)
     part = part.strip(" ，,：:。")
     pieces = [p.strip(" ，,：:。") for p in re.split(r"[；;]|。(?=.)", part)]
     if len(pieces) == 1:  # no semicolons: the features are comma-separated clauses
@@ -215,37 +229,63 @@ def _zh_features(claim: str) -> tuple[list[str], str | None]:
 # --- English -------------------------------------------------------------------------------------------------------
 
 _EN_PROBLEM = [
-    ("object of the invention", re.compile(r"(?:object|aim|purpose|goal)s? of (?:the )?(?:present )?(?:invention|disclosure)\s+(?:is|are)\s+to\s+(.{5,200}?)[.;]", re.I)),
-    ("to solve/overcome", re.compile(r"\bto (?:solve|overcome|address|alleviate|mitigate|eliminate|remedy)\s+(.{5,160}?)(?:[.;,]|$)", re.I)),
-    ("problem of/with", re.compile(r"\bproblems? (?:of|with|associated with|in|that)\s+(.{5,160}?)(?:[.;,]|$)", re.I)),
-    ("drawback/disadvantage", re.compile(r"\b(?:drawbacks?|disadvantages?|shortcomings?|deficienc(?:y|ies)|limitations?) (?:of|in|with)\s+(.{5,160}?)(?:[.;,]|$)", re.I)),
-    ("need for", re.compile(r"\b(?:there is|exists) a need (?:for|to)\s+(.{5,160}?)(?:[.;]|$)", re.I)),
+    (
+        "object of the invention",
+        re.compile(
+            r"(?:object|aim|purpose|goal)s? of (?:the )?(?:present )?(?:invention|disclosure)\s+(?:is|are)\s+to\s+(.{5,200}?)[.;]",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "to solve/overcome",
+        re.compile(
+            r"\bto (?:solve|overcome|address|alleviate|mitigate|eliminate|remedy)\s+(.{5,160}?)(?:[.;,]|$)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "problem of/with",
+        re.compile(r"\bproblems? (?:of|with|associated with|in|that)\s+(.{5,160}?)(?:[.;,]|$)", re.IGNORECASE),
+    ),
+    (
+        "drawback/disadvantage",
+        re.compile(
+            r"\b(?:drawbacks?|disadvantages?|shortcomings?|deficienc(?:y|ies)|limitations?) (?:of|in|with)\s+(.{5,160}?)(?:[.;,]|$)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("need for", re.compile(r"\b(?:there is|exists) a need (?:for|to)\s+(.{5,160}?)(?:[.;]|$)", re.IGNORECASE)),
 ]
-_EN_MEANS = re.compile(r"\b(?:compris\w*|includ\w*|consist\w* of|having|has|contains?|containing|uses?|using|by)\b", re.I)
+_EN_MEANS = re.compile(
+    r"\b(?:compris\w*|includ\w*|consist\w* of|having|has|contains?|containing|uses?|using|by)\b", re.IGNORECASE
+)
 _EN_EFFECT_CUE = re.compile(
     r"\b(?:improv|increas|enhanc|reduc|decreas|lower|minimi[sz]|maximi[sz]|prevent|avoid|eliminat|extend|sav|"
     r"facilitat|simplif|ensur|allow|enabl|permit|mitigat|suppress|inhibit|protect|boost|shorten|speed|accelerat)\w*"
     r"|\b(?:advantage|benefit|efficien|reliab|accura|cost[- ]effective|low[- ]cost|inexpensive|compact)\w*",
-    re.I,
+    re.IGNORECASE,
 )
 _EN_EFFECT_CONTEXT = re.compile(
     r"\b(?:thereby|whereby|so that|such that|so as to|in order to|resulting in|results in|which|that|allow\w*|"
     r"enabl\w*|permit\w*|advantage\w*|benefit\w*|effective\w*|(?:the |this )?(?:invention|disclosure|method|system|"
     r"device|apparatus|arrangement|configuration|design)|can|may)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _EN_EFFECT_LEAD = re.compile(
     r"^(?:and |thereby |whereby |so that |such that |so as to |in order to |which |resulting in |results in |to |"
     r"further |also |thus |hence |this |it )+",
-    re.I,
+    re.IGNORECASE,
 )
 _EN_PURPOSE = re.compile(
     r"\bfor (?:improving|increasing|enhancing|reducing|decreasing|lowering|minimi[sz]ing|preventing|avoiding|"
     r"eliminating|extending|simplifying)\b[^,;.]{3,120}",
-    re.I,
+    re.IGNORECASE,
 )
-_EN_CHARACTERISED = re.compile(r"characteri[sz]ed (?:in that|by)\s*:?|the improvement compris\w*\s*:?", re.I)
-_EN_BODY = re.compile(r"\b(?:compris\w*|includ\w*|consist\w* of|having)(?:,?\s+the)?(?:\s+(?:following\s+)?steps?(?:\s+of)?)?\s*:", re.I)
+_EN_CHARACTERISED = re.compile(r"characteri[sz]ed (?:in that|by)\s*:?|the improvement compris\w*\s*:?", re.IGNORECASE)
+_EN_BODY = re.compile(
+    r"\b(?:compris\w*|includ\w*|consist\w* of|having)(?:,?\s+the)?(?:\s+(?:following\s+)?steps?(?:\s+of)?)?\s*:",
+    re.IGNORECASE,
+)
 
 
 def _en_problem(text: str) -> tuple[str | None, str | None]:
@@ -276,10 +316,10 @@ def _en_effects(sentences: list[str]) -> list[str]:
             if not hit:
                 continue
             # keep the clause from its result verb on, unless a consequence frame starts it ("thereby reducing …")
-            if not re.match(r"\s*(?:thereby|whereby|so that|such that|so as to|in order to)\b", clause, re.I):
-                clause = clause[hit.start():]
+            if not re.match(r"\s*(?:thereby|whereby|so that|such that|so as to|in order to)\b", clause, re.IGNORECASE):
+                clause = clause[hit.start() :]
             cleaned = _EN_EFFECT_LEAD.sub("", clause.strip()).strip()
-            if len(cleaned) >= 6 and not re.match(r"(?:compris|includ)", cleaned, re.I):
+            if len(cleaned) >= 6 and not re.match(r"(?:compris|includ)", cleaned, re.IGNORECASE):
                 effects.append(_clip(cleaned, 120))
     return _dedupe(effects)
 
@@ -290,19 +330,19 @@ def _en_features(claim: str) -> tuple[list[str], str | None]:
     hit = _EN_CHARACTERISED.search(claim)
     how = "characterized in that"
     if hit:
-        part = claim[hit.end():]
+        part = claim[hit.end() :]
     else:
-        body = _EN_BODY.search(claim) or re.search(r"\b(?:compris\w*|includ\w*)\b", claim, re.I)
+        body = _EN_BODY.search(claim) or re.search(r"\b(?:compris\w*|includ\w*)\b", claim, re.IGNORECASE)
         if not body:
             return [], None
-        part, how = claim[body.end():], body.group(0).rstrip(": ")
+        part, how = claim[body.end() :], body.group(0).rstrip(": ")
     pieces: list[str] = []
     for piece in re.split(r";\s*(?:and\s+)?|\n+", part):
         # a "wherein" clause is its own feature: it is usually the part that distinguishes the invention
         pieces.extend(re.split(r",?\s+(?=wherein\b)", piece))
     features = []
     for piece in pieces:
-        piece = re.sub(r"^(?:and|or)\s+", "", piece.strip(" ,.:;"), flags=re.I).strip()
+        piece = re.sub(r"^(?:and|or)\s+", "", piece.strip(" ,.:;"), flags=re.IGNORECASE).strip()
         if len(piece) >= 4:
             features.append(_clip(piece, 200))
     return _dedupe(features), how

@@ -138,7 +138,9 @@ class OpenAICompatibleGenerator:
 
     def translate(self, text: str, target_language: str) -> GenerationResult:
         if target_language not in LANGUAGE_NAMES:
-            return GenerationResult("", self.provider, self.model, False, f"unsupported target language {target_language!r} (zh, en)")
+            return GenerationResult(
+                "", self.provider, self.model, False, f"unsupported target language {target_language!r} (zh, en)"
+            )
         answer = self.chat(_TRANSLATE_PROMPT.format(language=LANGUAGE_NAMES[target_language]), text)
         return GenerationResult(answer, self.provider, self.model, True, "")
 
@@ -163,11 +165,54 @@ _ZH_SPLIT = re.compile(r"(?<=[。！？；;!?])")
 _EN_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 _EFFECT_CUE = re.compile(
     r"提高|提升|降低|减少|延长|避免|改善|增强|简化|有益效果|优点|improv|increas|reduc|enhanc|prevent|advantage",
-    re.I,
+    re.IGNORECASE,
 )
 _EN_STOP = frozenset(
-    "a an the of to in on for and or with by from at as is are be been being this that these those it its which "
-    "said wherein first second one more least each such can may also into has have having".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "with",
+        "by",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "which",
+        "said",
+        "wherein",
+        "first",
+        "second",
+        "one",
+        "more",
+        "least",
+        "each",
+        "such",
+        "can",
+        "may",
+        "also",
+        "into",
+        "has",
+        "have",
+        "having",
+    ]
 )
 
 
@@ -243,13 +288,19 @@ class OfflineFallback:
     def rewrite(self, text: str, *, language: str | None = None, max_chars: int | None = None) -> GenerationResult:
         summary = extractive_summary(text, language=language, max_chars=max_chars)
         return GenerationResult(
-            summary, self.provider, None, bool(summary),
+            summary,
+            self.provider,
+            None,
+            bool(summary),
             "extractive summary (no text-generation provider configured)" if summary else "empty text",
         )
 
     def translate(self, text: str, target_language: str) -> GenerationResult:
         return GenerationResult(
-            "", self.provider, None, False,
+            "",
+            self.provider,
+            None,
+            False,
             "translation unavailable: no text-generation provider is configured "
             "(set LINGXI_GENERATION_URL and LINGXI_GENERATION_MODEL to an OpenAI-compatible endpoint)",
         )

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from serving import running_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("LINGXI_CHROMIUM", "/usr/bin/chromium"))
@@ -37,12 +35,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _server_env(home: Path) -> dict[str, str]:
@@ -68,33 +60,8 @@ def live_server(tmp_path_factory, vendor_assets) -> str:
     demo = subprocess.run([sys.executable, "-m", "lingxi.cli", "demo", "--home", str(home)],
                           env=env, check=False, capture_output=True, text=True, timeout=600)
     assert demo.returncode == 0, f"lingxi demo failed:\n{demo.stdout}\n{demo.stderr}"
-    port = _free_port()
-    log_path = home / "server.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "lingxi.cli", "serve", "--home", str(home), "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/api/status", timeout=2)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log_text = log_path.read_text("utf-8", "replace")
-                    pytest.fail(f"lingxi serve did not start (exit code {server.poll()}):\n{log_text}")
-                time.sleep(0.2)
+    with running_server(home) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="session")
