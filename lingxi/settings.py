@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     import_batch_size: int = 1000
+    embed_in_background: bool = True  # the web server embeds patents for semantic search in a background thread
     # text generation (abstract rewriting, translation): an OpenAI-compatible endpoint; off unless a URL is set
     generation_url: str | None = None
     generation_model: str | None = None

@@ -110,7 +110,7 @@ def test_ipc_rule_evidence_and_hierarchy():
 
 def test_keyword_evidence_string():
     taxonomy = from_yaml(SMALL)
-    results = classify_text(taxonomy, "一种锂离子电池\n所述正极材料提高了电池的循环寿命")
+    results = classify_text(taxonomy, "一种锂离子电池的正极材料\n所述正极材料提高了电池的循环寿命")
     by_node = {r.node_key: r for r in results}
     assert "keywords 锂离子电池, 循环寿命" in by_node["cell"].evidence_text
     assert "cathode" in by_node and by_node["cathode"].evidence["keywords"] == ["正极材料"]
@@ -211,13 +211,18 @@ nodes:
     held_back = [(r, "soil") for r in test_soil] + [(r, "water") for r in test_water] + [(r, None) for r in others[:200]]
     background = [frozenset(segment(r["title"] + r["abstract"])) for r in others[200:1200]]
 
-    def accuracy(model) -> float:
+    def accuracy(model) -> tuple[float, float]:
+        """(accuracy on the held-back patents of the two nodes, share of unrelated patents left untagged)."""
         classifier = Classifier(taxonomy, model)
-        right = 0
+        right = untouched = 0
         for row, truth in held_back:
             found = {r.node_key for r in classifier.classify(Document(row["title"], row["abstract"]))}
-            right += found == ({truth} if truth else set())
-        return right / len(held_back)
+            if truth:
+                right += found == {truth}
+            else:
+                untouched += not found
+        positives = sum(1 for _, truth in held_back if truth)
+        return right / positives, untouched / (len(held_back) - positives)
 
     before = accuracy(train(taxonomy, [], background))
     corrections = [Example(frozenset(segment(r["title"] + r["abstract"])), frozenset({"soil"}), weight=3.0)
@@ -225,7 +230,8 @@ nodes:
     corrections += [Example(frozenset(segment(r["title"] + r["abstract"])), frozenset({"water"}), weight=3.0)
                     for r in train_water]
     after = accuracy(train(taxonomy, corrections, background))
-    assert after > before + 0.05, (before, after)
+    assert after[0] >= before[0] + 0.3, (before, after)  # most held-back patents are now found …
+    assert after[1] >= 0.9, (before, after)  # … without tagging unrelated ones
 
 
 def test_concordance_import(tmp_path):

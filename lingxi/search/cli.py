@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from lingxi.cli_options import HomeOption
 
-index_app = typer.Typer(help="Search indexes: rebuild from the store, check they match it.", no_args_is_help=True)
+index_app = typer.Typer(help="Search indexes: rebuild from the store, embed for semantic search, check they match it.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -85,15 +86,52 @@ def _marked(html_snippet: str | None) -> str | None:
     return text.replace("\x00", "[bold yellow]").replace("\x01", "[/]")
 
 
+PROGRESS_COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TimeRemainingColumn())
+
+
+def _embed(service, limit: int | None = None, rebuild: bool = False) -> int:
+    from lingxi.search.vector_jobs import EmbeddingBusy
+
+    try:
+        with Progress(*PROGRESS_COLUMNS, console=err_console) as progress:
+            task = progress.add_task("semantic vectors (e5, ~35 patents/s)", total=None)
+            return service.embed(limit=limit, rebuild=rebuild,
+                                 progress=lambda done, total: progress.update(task, completed=done, total=total))
+    except EmbeddingBusy as error:
+        err_console.print(f"[yellow]{escape(str(error))}[/] — try again when it has finished")
+        raise typer.Exit(1) from None
+
+
 @index_app.command("rebuild")
-def rebuild_command(home: HomeOption = None) -> None:
-    """Rebuild the keyword index from the store (the old one answers searches until the new one is ready)."""
+def rebuild_command(
+    home: HomeOption = None,
+    keyword_only: Annotated[bool, typer.Option("--keyword-only", help="Rebuild the keyword index only.")] = False,
+) -> None:
+    """Rebuild the keyword index and re-embed every patent for semantic search (the old keyword index answers
+    searches until the new one is ready)."""
     service = _service(home)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console) as progress:
+    with Progress(*PROGRESS_COLUMNS, console=err_console) as progress:
         task = progress.add_task("keyword index", total=None)
         count = service.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
     console.print(f"Keyword index rebuilt: {count:,} patents → {service.keyword.folder}")
+    if not keyword_only:
+        embedded = _embed(service, rebuild=True)
+        console.print(f"Vector index rebuilt: {embedded:,} patents embedded → {service.vectors.folder}")
+
+
+@index_app.command("embed")
+def embed_command(
+    home: HomeOption = None,
+    limit: Annotated[int | None, typer.Option(help="Embed at most this many patents (run again to go on).")] = None,
+) -> None:
+    """Embed the patents that have no vector for the current model yet (and those imports changed); resumable."""
+    service = _service(home)
+    service.keyword.ensure()  # the store fingerprint the vectors are tied to needs the store to be readable
+    embedded = _embed(service, limit=limit)
+    status = service.check_vectors(verify=False)
+    console.print(f"Embedded {embedded:,} patents; vector index {status.percent} % built "
+                  f"({status.vectors:,} of {status.store_documents:,}) → {service.vectors.folder}")
 
 
 @index_app.command("check")
@@ -102,19 +140,32 @@ def check_command(
     fix: Annotated[bool, typer.Option(help="Rebuild or catch up when the index does not match the store.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Compare the index with the store: missing, corrupt, from another store, behind, or ok. Exit 1 unless ok."""
+    """Compare the keyword and vector indexes with the store: missing, corrupt, from another store or model, behind
+    (vector coverage in %), or ok. Exit 1 unless both are ok."""
     service = _service(home)
     status = service.check()
     if fix and not status.ok:
         service.catch_up()
         status = service.check()
+    vectors = service.check_vectors()
+    if fix and not vectors.ok:
+        _embed(service)
+        vectors = service.check_vectors()
     if as_json:
-        typer.echo(json.dumps(status.as_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({**status.as_dict(), "vectors": vectors.as_dict()}, ensure_ascii=False, indent=2))
     else:
         colour = "green" if status.ok else "red"
         console.print(f"keyword index: [{colour}]{status.state}[/] — {status.index_documents} documents, "
                       f"store {status.store_documents} patents ({status.path})")
         for problem in status.problems:
             console.print(f"  • {escape(problem)}")
-    if not status.ok:
+        colour = "green" if vectors.ok else "red"
+        console.print(f"vector index: [{colour}]{vectors.state}[/] — {vectors.percent} % of the store embedded "
+                      f"({vectors.vectors} of {vectors.store_documents} patents, {escape(vectors.model)}; "
+                      f"{vectors.path})")
+        for problem in vectors.problems:
+            console.print(f"  • {escape(problem)}")
+        if not vectors.ok:
+            console.print("  `lingxi index check --fix` or `lingxi index embed` embeds what is missing")
+    if not (status.ok and vectors.ok):
         raise typer.Exit(1)

@@ -12,15 +12,21 @@ log = logging.getLogger(__name__)
 
 
 def index_updater(settings: Settings, db: Database) -> Callable[[object], None]:
-    """After an import job: index what it wrote (or rebuild an unusable index). A failure here never fails the
-    import — the data is safely stored, and the next search or `lingxi index check` catches the index up."""
+    """After an import job: index what it wrote (or rebuild an unusable index), and embed it for semantic search
+    (in the web server in a background thread; elsewhere inline when few, else left to `lingxi index embed`).
+    A failure here never fails the import — the data is safely stored, and the next search or `lingxi index check` catches the index up."""
 
     def update(_summary: object) -> None:
         from lingxi.search.service import SearchService
 
+        service = SearchService(settings, db)
         try:
-            SearchService(settings, db).catch_up()
+            service.catch_up()
         except Exception as error:  # e.g. another process holds the index writer lock
             log.warning("search index not updated after the import (%s); it catches up on next use", error)
+        try:  # semantic vectors: in the server a background job, in the CLI inline when few (vector_jobs)
+            service.vectors.after_import()
+        except Exception as error:  # noqa: BLE001 - e.g. the embedding model is not installed
+            log.warning("semantic vectors not updated after the import (%s); `lingxi index embed` does it", error)
 
     return update

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from lingxi.search.highlight import Highlighter
 from lingxi.search.indexer import IndexStatus, KeywordIndexManager, Progress
 from lingxi.search.keyword import KeywordIndex
 from lingxi.search.query import And, Node, QuerySyntaxError, parse_query, terms_of
+from lingxi.search.vector_jobs import VectorIndexManager, VectorStatus, vector_manager
 from lingxi.settings import Settings
 
 MODES = ("keyword", "semantic", "hybrid")
@@ -121,6 +123,18 @@ class SearchService:
     def check(self) -> IndexStatus:
         return self.keyword.check()
 
+    @property
+    def vectors(self) -> VectorIndexManager:
+        """The vector indexes of this data directory: one manager (and one loaded store) per process."""
+        return vector_manager(self.settings.indexes_dir, self.db)
+
+    def embed(self, limit: int | None = None, progress: Progress | None = None, rebuild: bool = False) -> int:
+        """Embed the patents without a vector for the current model (all of them with `rebuild`)."""
+        return self.vectors.embed(limit=limit, progress=progress, rebuild=rebuild)
+
+    def check_vectors(self, verify: bool = True) -> VectorStatus:
+        return self.vectors.status(verify=verify)
+
     def catch_up(self) -> int:
         """Bring the index up to date after imports (the import hook calls this); rebuilds an unusable index."""
         _, notes = self.keyword.ensure(recheck_seconds=0)
@@ -193,8 +207,12 @@ class SearchService:
             count = searcher.search(filter_query, 1, count=True).count or 0
             allowed = self._ids(searcher, filter_query, count) if count else set()
         semantic: list[tuple[int, float]] = []
+        per_language: dict[str, list[tuple[int, float]]] = {}
         try:
-            semantic = semantic_search(self.settings, request.query, CANDIDATES, allowed)
+            per_language, semantic_notes = semantic_search(self.settings, self.db, request.query, CANDIDATES, allowed,
+                                                           documents=searcher.num_docs, per_language=True)
+            semantic = centered_merge(per_language, CANDIDATES)
+            notes.extend(semantic_notes)
         except SemanticUnavailable as error:
             notes.append(f"semantic search unavailable ({error}); keyword results only")
         keyword: list[tuple[int, float]] = []
@@ -207,6 +225,11 @@ class SearchService:
             keyword = [(searcher.doc(a)["id"][0], float(s)) for s, a in result.hits]
         if request.mode == "semantic" and semantic:
             ranked, ranks = semantic, {pid: {"semantic": r} for r, (pid, _) in enumerate(semantic, 1)}
+        elif semantic:
+            from lingxi.search.semantic import query_language
+
+            ranked, ranks = language_aware_fusion(keyword, per_language, query_language(request.query),
+                                                  self.vectors.language_of)
         else:
             ranked, ranks = reciprocal_rank_fusion({"keyword": keyword, "semantic": semantic})
         if request.sort != "relevance":
@@ -330,6 +353,45 @@ def reciprocal_rank_fusion(lists: dict[str, list[tuple[int, float]]], k: int = R
             ranks.setdefault(patent_id, {})[name] = rank
     fused = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return fused, ranks
+
+
+def centered_merge(per_language: dict[str, list[tuple[int, float]]], limit: int) -> list[tuple[int, float]]:
+    """One list from the per-language lists: each hit ordered by its cosine minus its own list's mean over the top
+    CENTER_DEPTH (e5 scores same-language text higher whatever its relevance; MultilingualVectorStore.search)."""
+    from lingxi.search.vectors import CENTER_DEPTH
+
+    keyed: list[tuple[float, int, float]] = []
+    for hits in per_language.values():
+        if hits:
+            base = sum(score for _, score in hits[:CENTER_DEPTH]) / len(hits[:CENTER_DEPTH])
+            keyed.extend((score - base, patent_id, score) for patent_id, score in hits)
+    keyed.sort(key=lambda item: (-item[0], item[1]))
+    return [(patent_id, score) for _, patent_id, score in keyed[:limit]]
+
+
+def language_aware_fusion(keyword: list[tuple[int, float]], per_language: dict[str, list[tuple[int, float]]],
+                          query_lang: str, language_of: Callable[[int], str | None], k: int = RRF_K
+                          ) -> tuple[list[tuple[int, float]], dict[int, dict[str, int]]]:
+    """Hybrid ranking: the keyword list fused (RRF) into the semantic list of the query's own language only, then
+    the languages merged as semantic search merges them (docs/semantic-search.md, "Hybrid ranking").
+
+    A keyword index only matches the query's own language, so plain RRF lets its hits outvote every other-language
+    result (zh→en Recall@10 fell from 1.00 to 0.12). Fused within the query language, the fused order takes over
+    that list's cosines position by position, so the cross-language merge still compares like with like.
+    Keyword hits of another language are left out; those without a vector yet (language unknown) are kept."""
+    own = per_language.get(query_lang, [])
+    same = [(pid, score) for pid, score in keyword if language_of(pid) in (query_lang, None)]
+    fused, _ = reciprocal_rank_fusion({"keyword": same, "semantic": own}, k)
+    cosines = [score for _, score in own] or [0.0]
+    lists = dict(per_language)
+    lists[query_lang] = [(pid, cosines[min(i, len(cosines) - 1)]) for i, (pid, _) in enumerate(fused)]
+    limit = max(len(keyword), sum(len(hits) for hits in per_language.values()))
+    ranked = centered_merge(lists, limit)
+    ranks: dict[int, dict[str, int]] = {}
+    for name, items in (("keyword", keyword), ("semantic", centered_merge(per_language, limit))):
+        for rank, (pid, _) in enumerate(items, start=1):
+            ranks.setdefault(pid, {})[name] = rank
+    return ranked, ranks
 
 
 def _facet_value(key: Any) -> Any:

@@ -25,6 +25,7 @@ _HEADERS = {
     "keywords": ("keywords", "关键词", "关键字", "说明"),
 }
 _SPLIT = re.compile(r"[,，;；、\s]+")
+_SPLIT_WORDS = re.compile(r"\s*[,，;；、\n]\s*")  # keywords may contain spaces ("machine learning")
 _EXCLUDED = re.compile(r"[（(]\s*不含([^）)]*)[）)]")
 
 
@@ -90,7 +91,7 @@ def read_concordance(path: Path, name: str = "sei_2018", title_zh: str = "战略
             node.ipc_exclusions += [p for p in _SPLIT.split(excluded) if p]
         node.ipc_patterns += [p for p in _SPLIT.split(_EXCLUDED.sub(" ", ipc_cell)) if p]
         node.ipc_exclusions += [p for p in _SPLIT.split(cell(row, "exclusions")) if p]
-        for keyword in _SPLIT.split(cell(row, "keywords")):
+        for keyword in _SPLIT_WORDS.split(cell(row, "keywords")):
             if keyword and re.search(r"[\u4e00-\u9fff]", keyword):
                 node.keywords_zh.append(keyword)
             elif keyword:

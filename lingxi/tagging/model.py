@@ -15,7 +15,8 @@ Training examples are (tokens, positive node keys, negative node keys):
   lot. Without a background (an empty store) only tokens of the node's own keywords, and tokens seen in at least two
   reviewed patents of the node, may carry weight.
 For node n and token t, weight = log P(t | n) − log P(t | not n) with add-α smoothing over example counts.
-Scores sum the weights of the distinct tokens of a document; probability = sigmoid(score − BIAS).
+A score sums the TOP_TOKENS strongest positive weights among a document's distinct tokens (and every negative
+one); probability = sigmoid(score − BIAS).
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ from lingxi.text.segment import segment
 
 ALGORITHM = "tw1"
 ALPHA = 0.5
+PRIOR = 20.0
 BIAS = 5.0  # about one token unique to a node plus some support: a lone shared token must not tag
 HUMAN_WEIGHT = 3.0  # a reviewed patent counts as three keyword examples
-MAX_WEIGHT = 6.0
-MIN_WEIGHT = 0.3  # weights below this are dropped: they only add noise and time
+MAX_WEIGHT = 4.0
+MIN_SUPPORT = 2  # reviewed patents that must share a token before it counts for their node
+MIN_WEIGHT = 2.0  # a token must be e² (7×) likelier in the node than elsewhere; weaker ones only add noise
+TOP_TOKENS = 5  # a score sums the strongest few tokens: naive Bayes summing a hundred weak ones is overconfident
 
 
 @dataclass
@@ -53,14 +57,14 @@ class TokenWeightModel:
 
     def score(self, tokens) -> dict[str, tuple[float, list[tuple[str, float]]]]:
         """node → (probability, the tokens that contributed most)."""
-        sums: dict[str, float] = defaultdict(float)
         why: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for token in set(tokens):
             for node, weight in self.weights.get(token, ()):
-                sums[node] += weight
                 why[node].append((token, weight))
         out = {}
-        for node, total in sums.items():
+        for node, contributions in why.items():
+            positive = sorted((w for _, w in contributions if w > 0), reverse=True)[:TOP_TOKENS]
+            total = sum(positive) + sum(w for _, w in contributions if w < 0)
             probability = 1.0 / (1.0 + math.exp(-(total - BIAS)))
             if probability >= 0.05:
                 out[node] = (probability, sorted(why[node], key=lambda item: -item[1])[:4])
@@ -85,15 +89,16 @@ def train(taxonomy: Taxonomy, human: list[Example] | None = None,
     background = background or []
     own = keyword_examples(taxonomy)
     examples = own + human + [Example(tokens, frozenset()) for tokens in background]
-    allowed: set[tuple[str, str]] | None = None
-    if not background:
-        allowed = {(node, token) for example in own for node in example.positives for token in example.tokens}
-        seen: dict[tuple[str, str], int] = defaultdict(int)
-        for example in human:
-            for node in example.positives:
-                for token in example.tokens:
-                    seen[(node, token)] += 1
-        allowed |= {pair for pair, count in seen.items() if count >= 2}
+    # Which (node, token) pairs may carry weight: every token of the node's own keywords, and a token of reviewed
+    # patents only once MIN_SUPPORT of them share it (a word seen in one patent is that patent, not the node) and,
+    # without a background to tell common words from telling ones, only when it is also rare among other nodes.
+    allowed = {(node, token) for example in own for node in example.positives for token in example.tokens}
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for example in human:
+        for node in example.positives:
+            for token in example.tokens:
+                seen[(node, token)] += 1
+    allowed |= {pair for pair, count in seen.items() if count >= MIN_SUPPORT}
     pos_count: dict[str, float] = defaultdict(float)  # node → weighted number of positive examples
     pos_token: dict[tuple[str, str], float] = defaultdict(float)
     neg_token: dict[tuple[str, str], float] = defaultdict(float)  # (node, token) among explicit negatives
@@ -114,14 +119,16 @@ def train(taxonomy: Taxonomy, human: list[Example] | None = None,
                 neg_token[(node, token)] += example.weight
     weights: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (node, token), count in pos_token.items():
-        if allowed is not None and (node, token) not in allowed:
+        if (node, token) not in allowed:
             continue
         positives = pos_count[node]
         # "not n" = every example that is not a positive of n (other nodes' examples, rejections of n)
         negatives = total - positives + neg_count[node]
         in_negatives = token_total[token] - count + neg_token.get((node, token), 0.0)
-        weight = math.log((count + ALPHA) / (positives + 2 * ALPHA)) - math.log(
-            (in_negatives + ALPHA) / (negatives + 2 * ALPHA))
+        elsewhere = (in_negatives + ALPHA) / (negatives + 2 * ALPHA)
+        # m-estimate: the node's rate is shrunk towards the rate elsewhere by PRIOR examples' worth, so a handful
+        # of reviewed patents cannot make an everyday word (溶液, 良好) look like the node's signature
+        weight = math.log((count + PRIOR * elsewhere) / (positives + PRIOR)) - math.log(elsewhere)
         weight = min(weight, MAX_WEIGHT)
         if weight >= MIN_WEIGHT:
             weights[token].append((node, round(weight, 4)))

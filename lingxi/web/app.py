@@ -23,11 +23,13 @@ from lingxi.web.api import auth as auth_api
 from lingxi.web.api import operations as operations_api
 from lingxi.web.api import patents as patents_api
 from lingxi.web.api import search as search_api
+from lingxi.web.api import tagging as tagging_api
 from lingxi.web.deps import api_principal, db_session
 from lingxi.web.errors import install_error_handlers
 from lingxi.web.pages import auth as auth_pages
 from lingxi.web.pages import main as main_pages
 from lingxi.web.pages import operations as operations_pages
+from lingxi.web.pages import tagging as tagging_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -43,7 +45,13 @@ def create_app(settings: Settings) -> FastAPI:
         settings.ensure_home()
         app.state.db = open_database(settings.resolved_database_url)
         app.state.search = SearchService(settings, app.state.db)
+        if settings.embed_in_background:  # vectors for semantic search: a background thread, requests never wait
+            from lingxi.search.vector_jobs import start_background_embedding, stop_background_embedding
+
+            start_background_embedding(settings, app.state.db)
         yield
+        if settings.embed_in_background:
+            stop_background_embedding(settings)
         app.state.db.dispose()
 
     app = FastAPI(title="Lingxi 灵犀", version=__version__, lifespan=lifespan,
@@ -53,8 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (auth_api.router, search_api.router, patents_api.router, operations_api.router, auth_pages.router,
-                   main_pages.router, operations_pages.router):
+    for router in (auth_api.router, search_api.router, patents_api.router, tagging_api.router, operations_api.router,
+                   auth_pages.router, main_pages.router, operations_pages.router, tagging_pages.router):
         app.include_router(router)
 
     @app.get("/api/health", tags=["platform 平台"], summary="Liveness: answers without credentials")

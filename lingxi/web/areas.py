@@ -23,9 +23,9 @@ def _planned(key: str, section: str, *offers: tuple[str, str]) -> Area:
 
 
 AREAS: tuple[Area, ...] = (
-    _planned("tagging", "§2",
-             ("产业链/战略性新兴产业/技术领域分类体系，按 IPC 与关键词多标签标引", "Industry-chain, SEI and technology-field taxonomies; multi-label tagging by IPC and keywords"),
-             ("技术问题/技术手段/功能效果抽取，技术成熟度评估，人工复核", "Problem / means / effect extraction, maturity (TRL) estimates, human review")),
+    Area("tagging", "§2", "/tagging", True, (
+        ("产业链/战略性新兴产业/技术领域分类体系，按 IPC 与关键词多标签标引", "Industry-chain, SEI and technology-field taxonomies; multi-label tagging by IPC and keywords"),
+        ("技术问题/技术手段/功能效果抽取，技术成熟度评估，人工复核", "Problem / means / effect extraction, maturity (TRL) estimates, human review"))),
     _planned("value", "§3",
              ("法律/技术/经济三维价值评分与分场景模型", "Legal, technical and economic value scores by scenario"),
              ("可运营专利分级目录、高价值发明专利标识、沉睡专利识别", "Graded catalogue of operable patents, high-value flags, sleeping patents")),

@@ -14,6 +14,7 @@ from lingxi.demo.catalogue import DEMO_PROVINCE
 from lingxi.patents import service as patents
 from lingxi.patents.import_jobs import list_import_jobs
 from lingxi.search.service import SearchRequest
+from lingxi.tagging import service as tagging
 from lingxi.web.api.search import run_search
 from lingxi.web.areas import AREA_BY_KEY
 from lingxi.web.deps import db_session, page_principal
@@ -74,7 +75,9 @@ def patent_search(request: Request, q: str = "", mode: str = "keyword", filters:
 def patent_page(request: Request, identifier: str, principal: Principal = Depends(page_principal),
                 session: Session = Depends(db_session, scope="function")):
     key = int(identifier) if identifier.isdigit() else identifier
-    return render(request, "patents/detail.html", p=patents.get_patent(session, principal, key))
+    patent = patents.get_patent(session, principal, key)
+    return render(request, "patents/detail.html", p=patent,
+                  tagging=tagging.tags_for_patent(session, principal, patent["id"]))
 
 
 @router.get("/areas/{key}")
