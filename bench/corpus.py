@@ -145,7 +145,7 @@ class RealSamples:
                     continue
                 try:
                     importer = detect_importer(path)
-                except Exception:  # a file no importer reads (e.g. a README)
+                except ValueError:  # a file no importer reads (e.g. a README)
                     continue
                 for result in importer.parse(path, ImportOptions(include_description=False)):
                     record = getattr(result, "record", None)

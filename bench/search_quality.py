@@ -91,7 +91,7 @@ def or_query(sentence: str) -> str:
 
 
 def main() -> None:
-    settings, service = build_home()
+    _, service = build_home()
     queries = load_queries()
     with service.db.sessions() as session:
         target_ids = {}

@@ -42,8 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import RealSamples, write_corpus  # noqa: E402
-from import_throughput import ROOT, timed_import  # noqa: E402
+from corpus import RealSamples, write_corpus
+from import_throughput import ROOT, timed_import
 
 RESULTS = ROOT / "bench" / "results" / "search_scale.json"
 TARGETS_1M = {"keyword_p95_ms": 30, "semantic_p95_ms": 60, "hybrid_p95_ms": 100, "peak_memory_mb": 6 * 1024}
@@ -87,23 +87,22 @@ def machine() -> dict:
         cpu = Path("/proc/cpuinfo").read_text()
         info["cpu"] = re.search(r"model name\s*:\s*(.*)", cpu).group(1).strip()
         info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
-    except (OSError, AttributeError, ValueError):
-        pass
-    try:
-        import tantivy  # noqa: F401
-        from importlib.metadata import version
+    except (OSError, AttributeError, ValueError) as error:  # information only
+        info["cpu_info_error"] = str(error)
+    from importlib.metadata import PackageNotFoundError, version
 
-        info["tantivy_py"] = version("tantivy")
-        info["faiss"] = version("faiss-cpu")
-    except Exception:  # noqa: BLE001 - versions are information only
-        pass
+    for package in ("tantivy", "faiss-cpu", "onnxruntime"):
+        try:
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = None
     return info
 
 
 def run_phase(phase: str, home: Path, extra: list[str]) -> dict:
     """Run one phase in a fresh process (own peak memory); it prints its result as the last line of JSON."""
     command = [sys.executable, __file__, "--phase", phase, "--home", str(home), *extra]
-    process = subprocess.run(command, capture_output=True, text=True)
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
     if process.returncode != 0:
         sys.stderr.write(process.stderr[-4000:])
         raise RuntimeError(f"phase {phase} failed with exit code {process.returncode}")
@@ -124,6 +123,7 @@ def _service(home: Path):
 def build_queries(samples: RealSamples, size: int, count: int, seed: int) -> dict[str, list[str]]:
     """Deterministic query sets from the real samples (and the generator's numbering for PN= queries)."""
     from corpus import CorpusGenerator
+
     from lingxi.text.segment import segment
 
     rng = random.Random(seed)
@@ -256,26 +256,36 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
     folder = settings.indexes_dir / "vectors"
     shutil.rmtree(folder, ignore_errors=True)
     with service.db.sessions() as session:
-        rows = session.execute(select(Patent.id, Patent.title, Patent.abstract, Patent.language)
-                               .order_by(Patent.id)).all()
+        rows = session.execute(select(Patent.id, Patent.language).order_by(Patent.id)).all()
     ids = np.array([r.id for r in rows], dtype=np.int64)
     langs = [r.language or "zh" for r in rows]
 
-    def text(r) -> str:
-        sep = ". " if (r.language or "") == "en" else "。"
-        return f"{r.title}{sep}{r.abstract or ''}"
+    def texts_of(wanted: list[int]) -> list[str]:
+        """What the platform embeds for a patent (vector_jobs.document_text when present: title + abstract)."""
+        try:
+            from lingxi.search.vector_jobs import document_text
+        except ImportError:
+            def document_text(title, abstract):
+                return f"{title}。{abstract or ''}"
+        with service.db.sessions() as session:
+            found = {
+                r.id: document_text(r.title, r.abstract)
+                for r in session.execute(select(Patent.id, Patent.title, Patent.abstract).where(Patent.id.in_(wanted)))}
+        return [found[i] for i in wanted]
 
     result: dict = {"available": True, "model": embedder.name, "model_version": embedder.version,
                     "dim": embedder.dim, "model_load_s": round(load_s, 1), "documents": len(rows), "mode": mode}
     store = open_vector_store(folder, embedder)
     if mode == "full":
         started = time.perf_counter()
-        store.add_texts(ids.tolist(), [text(r) for r in rows], embedder)
+        for start in range(0, len(ids), 2_000):
+            chunk = ids[start : start + 2_000].tolist()
+            store.add_texts(chunk, texts_of(chunk), embedder)
         result["embed_and_add_s"] = round(time.perf_counter() - started, 1)
     else:
         rng = np.random.default_rng(seed)
         picked = rng.choice(len(rows), size=min(sample, len(rows)), replace=False)
-        texts = [text(rows[i]) for i in picked]
+        texts = texts_of([int(ids[i]) for i in picked])
         started = time.perf_counter()
         real = embedder.embed_passages(texts)
         embed_s = time.perf_counter() - started
@@ -309,6 +319,7 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
     started = time.perf_counter()
     store.save()
     result["save_s"] = round(time.perf_counter() - started, 1)
+    result["manifest"] = write_vector_manifest(service, folder, embedder, store.count)
     result["size_mb"] = folder_mb(folder)
     result["per_language"] = {key: index.count for key, index in store.indexes.items()}
     if mode != "full":
@@ -316,6 +327,22 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
             result["hnsw_add_s"] + result["save_s"])
     result.update(rusage())
     return result
+
+
+def write_vector_manifest(service, folder: Path, embedder, count: int) -> str:
+    """The manifest lingxi.search.vector_jobs writes after a complete embedding job (store fingerprint, model, job
+    watermark), so the service's semantic search accepts the vectors this benchmark built."""
+    try:
+        from lingxi.search.indexer import KeywordIndexManager
+        from lingxi.search.vector_jobs import VectorIndexManager, VectorManifest
+    except ImportError:
+        return "no lingxi.search.vector_jobs: none written"
+    manager = VectorIndexManager(service.settings.indexes_dir, service.db)
+    with service.db.sessions() as session:
+        watermark, state = KeywordIndexManager._job_state(session)
+    VectorManifest(embedder.name, embedder.version, manager.store_fingerprint(), watermark, state, count,
+                   generation=1, complete=True).write(folder)
+    return f"written ({count} vectors, job watermark {watermark})"
 
 
 def phase_query(home: Path, queries_file: Path) -> dict:
@@ -431,7 +458,7 @@ def percentiles_from(result: dict) -> dict:
 
 # --------------------------------------------------------------------------------------------- driver
 
-def bench_size(size: int, args, samples: RealSamples, save) -> dict:
+def bench_size(size: int, args, samples: RealSamples, save, previous: dict | None = None) -> dict:
     """One size, phase by phase; `save(entry)` after each phase, so a run cut short keeps what it measured."""
     work = Path(args.workdir)
     corpus = work / f"corpus-{size}-seed{args.seed}.jsonl"
@@ -451,6 +478,19 @@ def bench_size(size: int, args, samples: RealSamples, save) -> dict:
     entry["corpus"] = description
     print(f"[{size:,}] corpus {description['file_mb']} MB in {description['generate_s']} s", file=sys.stderr)
 
+    reuse = args.reuse_home and (home / "lingxi.db").exists() and previous and previous.get("keyword_index")
+    if reuse:  # --reuse-home: the database and keyword index of an earlier run (--keep), their figures from then
+        for key in ("import", "database_mb", "keyword_index"):
+            entry[key] = previous[key]
+        entry["reused_home_from_run_started"] = previous.get("started")
+        print(f"[{size:,}] reusing {home} (import and keyword index figures from {previous.get('started')})",
+              file=sys.stderr)
+    else:
+        import_and_index(entry, size, corpus, home, save)
+    return finish_size(entry, size, args, samples, home, save)
+
+
+def import_and_index(entry: dict, size: int, corpus: Path, home: Path, save) -> None:
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     imported = timed_import(home, corpus)
@@ -463,6 +503,10 @@ def bench_size(size: int, args, samples: RealSamples, save) -> dict:
     entry["keyword_index"] = run_phase("index", home, [])
     print(f"[{size:,}] keyword index {entry['keyword_index']}", file=sys.stderr)
     save(entry)
+
+
+def finish_size(entry: dict, size: int, args, samples: RealSamples, home: Path, save) -> dict:
+    work = Path(args.workdir)
 
     if args.vectors != "none":
         entry["vector_index"] = run_phase("vectors", home, ["--vectors", args.vectors, "--embed-sample",
@@ -553,6 +597,8 @@ def main() -> None:
     parser.add_argument("--embed-sample", type=int, default=600, help="documents really embedded (--vectors sample)")
     parser.add_argument("--regenerate", action="store_true", help="write the corpus even if the file exists")
     parser.add_argument("--keep", action="store_true", help="keep each size's home (database and indexes)")
+    parser.add_argument("--reuse-home", action="store_true",
+                        help="with a home kept by an earlier --keep run: skip import and keyword index build")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results JSON (merged by size)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
@@ -594,7 +640,7 @@ def main() -> None:
 
     try:
         for size in sizes:
-            entry = bench_size(size, args, samples, save)
+            entry = bench_size(size, args, samples, save, results["sizes"].get(str(size)))
             print_table(entry)
             print(f"written {output}", file=sys.stderr)
     finally:

@@ -102,6 +102,7 @@ def free_port() -> int:
 def server_env(home: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in ("LINGXI_DATABASE_URL", "LINGXI_HOME")}
     env["LINGXI_HOME"] = str(home)
+    env["LINGXI_EMBED_IN_BACKGROUND"] = "false"  # measure requests, not the semantic index being built alongside
     return env
 
 

@@ -22,9 +22,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(home: Path, database_url: str | None = None):
-    """Yield the base URL of `lingxi serve` on `home` (and `database_url`, default the home's SQLite file)."""
+def running_server(home: Path, database_url: str | None = None, embed_in_background: bool = False):
+    """Yield the base URL of `lingxi serve` on `home` (and `database_url`, default the home's SQLite file).
+
+    The server's background embedding for semantic search is off unless a test asks for it: it would spend a
+    minute of CPU on the demo data behind every other test's back.
+    """
     env = {key: value for key, value in os.environ.items() if key not in ("LINGXI_DATABASE_URL", "LINGXI_HOME")}
+    env["LINGXI_EMBED_IN_BACKGROUND"] = "true" if embed_in_background else "false"
     if database_url:
         env["LINGXI_DATABASE_URL"] = database_url
     port = free_port()

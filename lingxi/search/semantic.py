@@ -51,7 +51,7 @@ def semantic_search(settings: Settings, db: Database, sentence: str, k: int, all
         manager.schedule(rebuild=True)
         raise SemanticUnavailable(f"vector index unusable ({error}); it is rebuilt — {_how_to_finish(manager)}"
                                   ) from None
-    except Exception as error:  # a missing model package must not break keyword search
+    except Exception as error:  # noqa: BLE001 - a missing model package must not break keyword search
         raise SemanticUnavailable(f"embedding model not available: {error}") from None
     notes: list[str] = []
     held = store.count

@@ -12,8 +12,8 @@ semantic/hybrid search.
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -398,5 +398,12 @@ def _facet_value(key: Any) -> Any:
     return int(key) if isinstance(key, float) and key.is_integer() else key
 
 
-__all__ = ["SearchService", "SearchRequest", "SearchResponse", "SearchHit", "SearchError", "QuerySyntaxError",
-           "reciprocal_rank_fusion"]
+__all__ = [
+    "QuerySyntaxError",
+    "SearchError",
+    "SearchHit",
+    "SearchRequest",
+    "SearchResponse",
+    "SearchService",
+    "reciprocal_rank_fusion",
+]

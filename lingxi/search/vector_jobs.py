@@ -191,9 +191,17 @@ class VectorIndexManager:
         return default_embedder()
 
     def store_fingerprint(self) -> str:
-        from lingxi.search.indexer import KeywordIndexManager
+        """Which store the vectors' patent ids belong to: the backend and the first import job (id and start time).
+        Unlike the keyword index's fingerprint it leaves out the database's path, so a moved data directory keeps
+        its vectors (re-embedding 1M patents takes hours) while a recreated store does not."""
+        import hashlib
 
-        return KeywordIndexManager(self.folder.parent, self.db).store_fingerprint()
+        from lingxi.db.models import ImportJob
+
+        with self.db.sessions() as session:
+            first = session.execute(select(ImportJob.id, ImportJob.started_at).order_by(ImportJob.id).limit(1)).first()
+        identity = f"{self.db.engine.url.get_backend_name()}:{first[0] if first else ''}:{first[1] if first else ''}"
+        return hashlib.sha1(identity.encode()).hexdigest()[:16]
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
         try:
@@ -463,7 +471,7 @@ class VectorIndexManager:
             except EmbeddingBusy:
                 self.last_error = "another process is embedding into this folder"
                 return
-            except Exception as error:  # noqa: BLE001 - logged and shown in notes; never kills the server
+            except Exception as error:
                 self.last_error = str(error)
                 log.exception("background embedding failed")
                 return
@@ -492,7 +500,7 @@ class _FileLock:
     def __enter__(self):
         import fcntl
 
-        self._handle = open(self.path, "a+")  # noqa: SIM115 - held for the job's duration
+        self._handle = open(self.path, "a+")
         try:
             fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -32,12 +32,22 @@ from lingxi.text.segment import segment
 ALGORITHM = "tw1"
 ALPHA = 0.5
 PRIOR = 20.0
-BIAS = 5.0  # about one token unique to a node plus some support: a lone shared token must not tag
+BIAS = 7.0  # about two tokens telling for a node (weights up to 4): one shared token must not tag
 HUMAN_WEIGHT = 3.0  # a reviewed patent counts as three keyword examples
 MAX_WEIGHT = 4.0
 MIN_SUPPORT = 2  # reviewed patents that must share a token before it counts for their node
 MIN_WEIGHT = 2.0  # a token must be e² (7×) likelier in the node than elsewhere; weaker ones only add noise
 TOP_TOKENS = 5  # a score sums the strongest few tokens: naive Bayes summing a hundred weak ones is overconfident
+
+
+# Patent boilerplate that says nothing about the field; ignored so that a store without text in one language (no
+# background to learn that "system" is common) cannot turn them into a node's signature.
+BOILERPLATE = frozenset("""
+一种 及其 方法 装置 系统 设备 用于 所述 包括 其中 以及 进行 使用 应用 制备 本发明 本实用新型 实用新型 公开 结构 组件
+a an the of and or for to in on with by from at as is are be said wherein which that this thereof method methods
+system systems device devices apparatus assembly process first second one more least having comprising includes
+including based using use used
+""".split())
 
 
 @dataclass
@@ -76,7 +86,7 @@ def keyword_examples(taxonomy: Taxonomy) -> list[Example]:
     for node in taxonomy.nodes:
         texts = [node.name_zh, node.name_en, *node.keywords_zh, *node.keywords_en, *node.examples]
         for text in texts:
-            tokens = frozenset(segment(text))
+            tokens = frozenset(segment(text)) - BOILERPLATE
             if tokens:
                 examples.append(Example(tokens, frozenset({node.key})))
     return examples
@@ -119,7 +129,7 @@ def train(taxonomy: Taxonomy, human: list[Example] | None = None,
                 neg_token[(node, token)] += example.weight
     weights: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (node, token), count in pos_token.items():
-        if (node, token) not in allowed:
+        if (node, token) not in allowed or token in BOILERPLATE:
             continue
         positives = pos_count[node]
         # "not n" = every example that is not a positive of n (other nodes' examples, rejections of n)
