@@ -91,3 +91,34 @@ def test_taxonomy_edited_as_yaml_becomes_a_new_version_and_bad_yaml_is_explained
     assert enterprise.post("/tagging/taxonomies/chain_h2", data={"yaml_text": yaml_text, "csrf_token": csrf_of(
         enterprise.get("/tagging/taxonomies/chain_h2").text)}).status_code == 403
     assert httpx.get(f"{platform}/api/taxonomies").status_code == 401
+
+
+def test_abstract_rewriting_falls_back_offline_and_translation_says_it_is_unavailable(platform):
+    client = api_client(platform, "supplier")
+    patent_id = client.get("/api/patents", params={"q": "电池", "page_size": 1}).json()["items"][0]["id"]
+    rewritten = client.post(f"/api/patents/{patent_id}/rewrite").json()
+    assert rewritten["available"] is True and rewritten["provider"] == "offline" and rewritten["text"]
+    translated = client.post(f"/api/patents/{patent_id}/translate", params={"target": "en"}).json()
+    assert translated["available"] is False and "LINGXI_GENERATION_URL" in translated["note"]
+    browser = browser_session(platform, "supplier")
+    page = browser.get(f"/patents/{patent_id}")
+    assert 'id="translate-button"' in page.text
+    fragment = browser.post(f"/patents/{patent_id}/generate", data={"task": "translate", "target": "en"},
+                            headers={"X-CSRF-Token": csrf_of(page.text)})
+    assert fragment.status_code == 200 and 'data-available="false"' in fragment.text
+
+
+def test_an_operator_creates_a_taxonomy_in_the_ui(platform):
+    operator = browser_session(platform, "operator")
+    page = operator.get("/tagging")
+    assert 'id="new-taxonomy-form"' in page.text
+    yaml_text = ("name: lab_chain\nkind: chain\ntitle_zh: 实验产业链\nnodes:\n  - key: up\n    name_zh: 上游\n"
+                 "    stream: upstream\n  - key: up.cells\n    parent: up\n    name_zh: 电池片\n"
+                 "    keywords_zh: [电池片, 钝化]\n")
+    created = operator.post("/tagging/taxonomies", data={"yaml_text": yaml_text, "csrf_token": csrf_of(page.text)})
+    assert created.status_code == 303 and created.headers["location"].startswith("/tagging/taxonomies/lab_chain")
+    classified = api_client(platform, "operator").post("/api/classify", json={"taxonomy": "lab_chain",
+                                                                             "text": "一种电池片的钝化方法"}).json()
+    assert {"up.cells", "up"} <= {c["node"] for c in classified}  # the branch and, implied, its stream
+    bad = operator.post("/tagging/taxonomies", data={"yaml_text": "name: x\nnodes: 3\n", "csrf_token": csrf_of(page.text)})
+    assert bad.status_code == 422 and 'id="taxonomy-error"' in bad.text

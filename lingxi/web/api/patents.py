@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import Principal
+from lingxi.patents import rewriting
 from lingxi.patents import service as patents
 from lingxi.web.api.schemas import ERROR_RESPONSES, Page
 from lingxi.web.deps import api_principal, db_session
@@ -49,3 +50,15 @@ def get_patent(identifier: str, principal: Principal = Depends(api_principal),
 @router.get("/stats", summary="Aggregate counts of the patent collection")
 def stats(principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
     return patents.statistics(session, principal)
+
+
+@router.post("/patents/{patent_id}/rewrite", summary="Rewrite the abstract (text-generation provider or extractive)")
+def rewrite(patent_id: int, request: Request, principal: Principal = Depends(api_principal),
+            session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return rewriting.rewrite_patent_abstract(session, principal, request.app.state.settings, patent_id).as_dict()
+
+
+@router.post("/patents/{patent_id}/translate", summary="Translate title and abstract (needs a configured provider)")
+def translate(patent_id: int, request: Request, target: str = "en", principal: Principal = Depends(api_principal),
+              session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return rewriting.translate_patent(session, principal, request.app.state.settings, patent_id, target).as_dict()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.exceptions import HTTPException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import ORGANISATIONS_EDIT_OWN, PATENTS_IMPORT
 from lingxi.db.models import ImportJob, Organisation, Patent
 from lingxi.demo.catalogue import DEMO_PROVINCE
+from lingxi.patents import rewriting
 from lingxi.patents import service as patents
 from lingxi.patents.import_jobs import list_import_jobs
 from lingxi.search.service import SearchRequest
@@ -78,6 +79,19 @@ def patent_page(request: Request, identifier: str, principal: Principal = Depend
     patent = patents.get_patent(session, principal, key)
     return render(request, "patents/detail.html", p=patent,
                   tagging=tagging.tags_for_patent(session, principal, patent["id"]))
+
+
+@router.post("/patents/{patent_id}/generate")
+def patent_generate(request: Request, patent_id: int, task: str = Form(...), target: str = Form("en"),
+                    principal: Principal = Depends(page_principal),
+                    session: Session = Depends(db_session, scope="function")):
+    """The htmx fragment with a rewritten abstract or a translation, or the reason there is none."""
+    settings = request.app.state.settings
+    if task == "translate":
+        result = rewriting.translate_patent(session, principal, settings, patent_id, target)
+    else:
+        result = rewriting.rewrite_patent_abstract(session, principal, settings, patent_id)
+    return render(request, "patents/_generated.html", result=result, task=task)
 
 
 @router.get("/areas/{key}")

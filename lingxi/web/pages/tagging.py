@@ -25,7 +25,38 @@ def tagging_home(request: Request, taxonomy: str = "", text: str = "",
     chosen = taxonomy or next(iter(latest), "")
     results = tagging.classify(session, principal, chosen, text) if text.strip() and chosen else None
     return render(request, "tagging/index.html", taxonomies=list(latest.values()), chosen=chosen, text=text,
-                  results=results, may_review=principal.can(TAGS_REVIEW))
+                  results=results, may_review=principal.can(TAGS_REVIEW), new_yaml=NEW_TAXONOMY_TEMPLATE)
+
+
+NEW_TAXONOMY_TEMPLATE = """name: my_chain
+kind: chain
+title_zh: 新产业链
+title_en: New industry chain
+nodes:
+  - key: up
+    name_zh: 上游
+    stream: upstream
+  - key: up.materials
+    parent: up
+    name_zh: 关键材料
+    ipc_patterns: [H01M4/*]
+    keywords_zh: [正极材料, 负极材料]
+"""
+
+
+@router.post("/tagging/taxonomies")
+def taxonomy_create(request: Request, yaml_text: str = Form(...), principal: Principal = Depends(page_principal),
+                    session: Session = Depends(db_session, scope="function")):
+    try:
+        with session.begin_nested():
+            saved = tagging.save_taxonomy(session, principal, yaml_text)
+    except LingxiError as error:
+        if error.code == "permission_denied":
+            raise
+        taxonomies = {t["name"]: t for t in tagging.list_taxonomies(session, principal)}
+        return render(request, "tagging/index.html", status_code=422, taxonomies=list(taxonomies.values()),
+                      chosen="", text="", results=None, may_review=True, new_yaml=yaml_text, error=error.message)
+    return RedirectResponse(f"/tagging/taxonomies/{saved['name']}?saved={saved['version']}", 303)
 
 
 @router.get("/tagging/taxonomies/{name}")
