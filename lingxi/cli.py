@@ -161,11 +161,14 @@ def demo_command(
 ) -> None:
     """Load the fictional demo province (虚构省份演示数据); running it again changes nothing."""
     from lingxi.demo.loader import load_demo
+    from lingxi.tagging.jobs import run_tagging
 
     settings, db = open_home(home)
     with console.status("Generating and importing demo data…"):
         summary = load_demo(db, size=size, seed=seed, reports_dir=settings.reports_dir,
                             on_finished=index_updater(settings, db))
+    with console.status("Tagging the demo patents with the shipped taxonomies…"):
+        run_tagging(db)  # a few seconds; already tagged patents are skipped
     console.print(
         f"Demo data: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.rejected} rejected in {summary.seconds:.1f} s"
@@ -204,11 +207,13 @@ def up_command(
 ) -> None:
     """Set up the data directory, load the demo data on first start, and run the web platform."""
     from lingxi.demo.loader import demo_loaded, load_demo
+    from lingxi.tagging.jobs import run_tagging
 
     settings, db = open_home(home)
     if not demo_loaded(db):
-        with console.status("First start: loading the demo data set…"):
+        with console.status("First start: loading and tagging the demo data set…"):
             load_demo(db, reports_dir=settings.reports_dir, on_finished=index_updater(settings, db))
+            run_tagging(db)
     console.print(f"Lingxi is running at http://{host or settings.host}:{port or settings.port}  (data: {settings.home})")
     serve_command(home=settings.home, host=host, port=port)
 
