@@ -153,7 +153,11 @@ class KeywordIndexManager:
                     self.rebuild(progress)
                 else:
                     self._index = KeywordIndex.open(self.folder)
-            caught_up = self.catch_up()
+            try:
+                caught_up = self.catch_up()
+            except ValueError as error:  # tantivy: the index writer is held by another process (an import)
+                caught_up = 0
+                notes.append(f"keyword index not yet caught up with the newest import ({error}); retrying shortly")
             if caught_up:
                 notes.append(f"keyword index caught up: {caught_up} patents from new imports")
             self._checked_at = time.monotonic()

@@ -70,7 +70,7 @@ def index_after_import(request: Request):
     """The hook an import started from the web runs when it ends: bring the search index up to date."""
     from lingxi.search.hooks import index_updater
 
-    return index_updater(request.app.state.settings, request.app.state.db)
+    return index_updater(request.app.state.settings, request.app.state.db, request.app.state.search)
 
 
 async def api_principal(request: Request, principal: Principal | None = Depends(optional_principal)) -> Principal:
