@@ -290,3 +290,30 @@ def test_incremental_update_on_import_and_corrupt_index_rebuilt(tmp_path, databa
         other_db.dispose()
     finally:
         db.dispose()
+
+
+def test_facets_are_exact_below_the_limit_and_sampled_estimates_above_it(searchable):
+    settings, db = searchable
+    service = SearchService(settings, db)
+    exact = service.search(SearchRequest("", page_size=1))  # every patent, ~3,750: below the default limit
+    assert not exact.facets_approximate and exact.as_dict()["facets_approximate"] is False
+    assert not any("estimate" in note for note in exact.notes)
+    # The same request over a "broad" result set: the limit lowered instead of indexing 50,000 patents.
+    service.facet_exact_limit, service.facet_sample_target = 1000, 1500
+    sampled = service.search(SearchRequest("", page_size=1))
+    percent = -(-1500 * 100 // exact.total)
+    assert sampled.facets_approximate and sampled.as_dict()["facets_approximate"] is True
+    assert any(f"{percent}% sample" in note for note in sampled.notes)
+    assert sampled.total == exact.total and [h.patent_id for h in sampled.hits] == [h.patent_id for h in exact.hits]
+    fraction = percent / 100
+    for name in ("doc_type", "ipc_section", "year", "country"):
+        truth = {b["value"]: b["count"] for b in exact.facets[name]}
+        estimate = {b["value"]: b["count"] for b in sampled.facets[name]}
+        for value, count in truth.items():
+            if count < 100:
+                continue
+            # Binomial sampling error of a scaled count: sd = sqrt(count·(1-f)/f); allow four of them.
+            tolerance = 4 * (count * (1 - fraction) / fraction) ** 0.5
+            assert abs(estimate.get(value, 0) - count) <= tolerance, (name, value, count, estimate.get(value))
+    typed = sum(b["count"] for b in exact.facets["year"])
+    assert typed > 200 and abs(sum(b["count"] for b in sampled.facets["year"]) - typed) <= 0.1 * typed

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lingxi.db.models import Party, Patent, PatentClassification, PatentParty
 from lingxi.search.analysis import bigram_tokens, index_word_tokens
 from lingxi.search.fields import class_hierarchy, date_int, legal_status_terms, region_term
+from lingxi.search.keyword import sample_bucket
 
 BATCH = 1000
 OWNER_ROLES = ("applicant", "assignee")
@@ -61,6 +62,7 @@ def load_documents(session: Session, ids: list[int]) -> list[tantivy.Document]:
 def _document(row, classifications: list[tuple[str, str]], mentions: list[tuple]) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_unsigned("id", row.id)
+    doc.add_unsigned("bucket", sample_bucket(row.id))
     owners = [m for m in mentions if m[0] in OWNER_ROLES]
     inventors = [m for m in mentions if m[0] == "inventor"]
     texts = {

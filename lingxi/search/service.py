@@ -6,7 +6,8 @@
 Modes: keyword (the field query language over the keyword index), semantic (the sentence embedded, nearest patents
 in the vector indexes) and hybrid (both lists fused by reciprocal rank). `filters` is a field query that restricts
 any mode (IPC=H01M AND AD>=2018). Facet counts are over the whole keyword result set, or over the candidates of a
-semantic/hybrid search.
+semantic/hybrid search. Above FACET_EXACT_LIMIT hits they are estimated from a uniform sample of the result set
+(the index's `bucket` field) and scaled; the response says so (`facets_approximate`, and a note).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from lingxi.search.compile import QueryCompiler
 from lingxi.search.documents import claims_text
 from lingxi.search.highlight import Highlighter
 from lingxi.search.indexer import IndexStatus, KeywordIndexManager, Progress
-from lingxi.search.keyword import KeywordIndex
+from lingxi.search.keyword import SAMPLE_BUCKETS, KeywordIndex
 from lingxi.search.query import And, Node, QuerySyntaxError, parse_query, terms_of
 from lingxi.search.vector_jobs import VectorIndexManager, VectorStatus, vector_manager
 from lingxi.settings import Settings
@@ -51,6 +52,12 @@ FACETS = {  # response name → index field
 RRF_K = 60  # the usual constant of reciprocal-rank fusion: rank 1 → 1/61, rank 10 → 1/70
 CANDIDATES = 200  # per list, for semantic and hybrid
 MAX_PAGE_SIZE = 200
+FACET_EXACT_LIMIT = 50_000  # more keyword hits than this → facet counts from a sample (counting 800k hits took 130 ms)
+FACET_SAMPLE_TARGET = 20_000  # documents to count in that sample (about; the sample is a whole number of percent)
+FREE_TEXT_MAX_TERMS = 12  # hybrid's keyword half: at most this many of the sentence's words, the rarest first
+FREE_TEXT_MAX_DF = 0.2  # … leaving out words in more than this share of the documents (they rank nothing)
+FREE_TEXT_MAX_CHARS = 2  # … and reading at most this many rare lone Chinese characters as substrings (伞 in 雨伞)
+FREE_TEXT_RARE_CHAR_DF = 0.01  # (rare: a word in at most this share of the documents)
 HIGHLIGHT_FIELDS = {"title": ("TI", "TX", "TIAB"), "abstract": ("AB", "TX", "TIAB"), "claims": ("CL", "TX")}
 
 
@@ -97,12 +104,13 @@ class SearchResponse:
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     took_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    facets_approximate: bool = False  # counts estimated from a sample of a large result set, scaled up
 
     def as_dict(self) -> dict[str, Any]:
         # Built by hand: dataclasses.asdict deep-copies every value and was a tenth of a search call's time.
         return {"query": self.query, "mode": self.mode, "total": self.total, "page": self.page,
                 "page_size": self.page_size, "hits": [hit.__dict__ for hit in self.hits], "facets": self.facets,
-                "took_ms": self.took_ms, "notes": self.notes}
+                "facets_approximate": self.facets_approximate, "took_ms": self.took_ms, "notes": self.notes}
 
 
 class SearchService:
@@ -110,6 +118,8 @@ class SearchService:
         self.settings = settings
         self.db = db
         self.keyword = KeywordIndexManager(settings.indexes_dir, db)
+        self.facet_exact_limit = FACET_EXACT_LIMIT
+        self.facet_sample_target = FACET_SAMPLE_TARGET
 
     # --- index maintenance ------------------------------------------------------------------------------------
 
@@ -192,9 +202,19 @@ class SearchService:
         scored = [(searcher.doc(address)["id"][0], float(key) if request.sort == "relevance" else 0.0)
                   for key, address in result.hits]
         hits = self._hits(session, scored, node if request.highlight else None)
-        facets = self._facets(searcher, query, request.facet_size) if request.facets else {}
-        return SearchResponse(request.query, "keyword", result.count or 0, request.page, request.page_size, hits,
-                              facets)
+        total = result.count or 0
+        facets, notes, approximate = {}, [], False
+        if request.facets:
+            sample = self._sample_percent(total)
+            facets = self._facets(searcher, query, request.facet_size, sample, index.schema)
+            if sample < SAMPLE_BUCKETS:
+                approximate = True
+                notes.append(f"facet counts are estimates: counted on a uniform {sample}% sample of the {total:,} "
+                             f"hits and scaled up (exact below {self.facet_exact_limit:,} hits)")
+        response = SearchResponse(request.query, "keyword", total, request.page, request.page_size, hits, facets,
+                                  notes=notes)
+        response.facets_approximate = approximate
+        return response
 
     def _semantic_or_hybrid(self, index: KeywordIndex, compiler: QueryCompiler, request: SearchRequest,
                             filters: Node | None, session: Session, notes: list[str]) -> SearchResponse:
@@ -218,9 +238,10 @@ class SearchService:
         keyword: list[tuple[int, float]] = []
         node = None
         if request.mode == "hybrid" or not semantic:
-            node = _free_text_node(request.query)
-            tree = node if filters is None else And((node, filters))
-            query = compiler.compile(tree)
+            node, query = self._free_text_query(searcher, compiler, request.query)
+            if filters is not None:
+                query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query),
+                                                     (tantivy.Occur.Must, compiler.compile(filters))])
             result = searcher.search(query, CANDIDATES, count=False)
             keyword = [(searcher.doc(a)["id"][0], float(s)) for s, a in result.hits]
         if request.mode == "semantic" and semantic:
@@ -255,15 +276,84 @@ class SearchService:
         result = searcher.search(query, count, count=False)
         return {searcher.doc(address)["id"][0] for _, address in result.hits}
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, size: int) -> dict[str, list[dict]]:
+    def _sample_percent(self, total: int) -> int:
+        """How many of the index's SAMPLE_BUCKETS to count facets on: all of them up to facet_exact_limit hits,
+        else enough for about facet_sample_target documents."""
+        if total <= self.facet_exact_limit:
+            return SAMPLE_BUCKETS
+        return max(1, min(SAMPLE_BUCKETS, -(-self.facet_sample_target * SAMPLE_BUCKETS // total)))
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, size: int,
+                sample: int = SAMPLE_BUCKETS, schema: tantivy.Schema | None = None) -> dict[str, list[dict]]:
+        """Terms counts per facet field; with `sample` < SAMPLE_BUCKETS over the documents with bucket < sample only,
+        each count scaled by SAMPLE_BUCKETS / sample (an estimate: a value rare in the hits may be missing)."""
         aggregation = {name: {"terms": {"field": field, "size": size}} for name, field in FACETS.items()}
         aggregation["year"] = {"terms": {"field": "year", "size": 200, "order": {"_key": "desc"}}}
+        scale = 1.0
+        if sample < SAMPLE_BUCKETS:
+            in_sample = tantivy.Query.range_query(schema, "bucket",
+                                                  tantivy.FieldType.Unsigned, 0, sample - 1)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, in_sample)])
+            scale = SAMPLE_BUCKETS / sample
         result = searcher.aggregate(query, aggregation)
         facets = {}
         for name in FACETS:
             buckets = result.get(name, {}).get("buckets", [])
-            facets[name] = [{"value": _facet_value(b["key"]), "count": int(b["doc_count"])} for b in buckets]
+            facets[name] = [{"value": _facet_value(b["key"]), "count": round(int(b["doc_count"]) * scale)}
+                            for b in buckets]
         return facets
+
+    def _free_text_query(self, searcher: tantivy.Searcher, compiler: QueryCompiler, sentence: str
+                         ) -> tuple[Node, tantivy.Query]:
+        """Hybrid's keyword half: the sentence's words as OR-ed word terms, leaving out words found in more than
+        FREE_TEXT_MAX_DF of the documents and keeping the FREE_TEXT_MAX_TERMS rarest. Reading every word as a field
+        query term (word phrase OR bigram substring phrase) made a sentence over a million documents cost 300 ms.
+        The substring reading is kept for a Chinese word of two or more characters that the words field does not
+        have (湿漉漉), when its character pairs are not common, and for at most FREE_TEXT_MAX_CHARS rare lone
+        characters (伞, which the index keeps inside 雨伞): a lone character as a substring is a regex over the whole
+        bigram dictionary (10–20 ms each at 100k documents); other lone characters count as words only.
+        Returns the node (for highlighting) too; a sentence with no usable word falls back to _free_text_node."""
+        from lingxi.search.analysis import bigram_tokens, has_cjk, word_tokens
+        from lingxi.search.compile import FIELD_BOOST, TEXT_TARGETS
+        from lingxi.search.query import Or, Term
+
+        fields = TEXT_TARGETS["TX"]
+        documents = max(searcher.num_docs, 1)
+        limit = FREE_TEXT_MAX_DF * documents
+
+        def as_words(token: str) -> tantivy.Query:
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(compiler.schema, f, token), FIELD_BOOST[f])) for f in fields])
+
+        chosen: list[tuple[int, int, str, tantivy.Query]] = []  # (document frequency, position, word, query)
+        lone: list[tuple[int, int, str]] = []  # rare lone Chinese characters
+        for position, word in enumerate(_free_text_words(sentence)):
+            tokens = word_tokens(word)
+            df = max(searcher.doc_freq(f, tokens[0]) for f in fields) if len(tokens) == 1 else 0
+            if df > limit:
+                continue
+            if has_cjk(word) and len(word) == 1 and df <= FREE_TEXT_RARE_CHAR_DF * documents:
+                lone.append((df, position, word))
+            elif df:
+                chosen.append((df, position, word, as_words(tokens[0])))
+            elif has_cjk(word) and len(word) > 1:  # not a word of the index: a substring, unless its pairs are common
+                pairs = set(bigram_tokens(word))
+                pair_df = max((searcher.doc_freq(f"{f}_bg", p) for p in pairs for f in fields), default=0)
+                if pair_df <= limit:
+                    chosen.append((pair_df, position, word, compiler.compile(Term("TX", word, True))))
+        lone.sort()
+        for rank, (df, position, word) in enumerate(lone):
+            if rank < FREE_TEXT_MAX_CHARS:
+                chosen.append((df, position, word, compiler.compile(Term("TX", word, True))))
+            elif df:
+                chosen.append((df, position, word, as_words(word)))
+        chosen = sorted(sorted(chosen, key=lambda item: item[:2])[:FREE_TEXT_MAX_TERMS], key=lambda item: item[1])
+        if not chosen:
+            node = _free_text_node(sentence)
+            return node, compiler.compile(node)
+        terms = tuple(Term("TX", word, True) for _, _, word, _ in chosen)
+        node = terms[0] if len(terms) == 1 else Or(terms)
+        return node, tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for *_, query in chosen])
 
     def _hits(self, session: Session, scored: list[tuple[int, float]], node: Node | None) -> list[SearchHit]:
         if not scored:
@@ -324,12 +414,18 @@ class SearchService:
 
 def _free_text_node(query: str) -> Node:
     """A sentence for semantic/hybrid search, read as keyword terms: its words, OR-ed (a sentence is no query)."""
-    from lingxi.search.analysis import word_tokens
     from lingxi.search.query import Or, Term
 
-    words = [w for w in dict.fromkeys(word_tokens(query)) if len(w) > 1 or w.isalnum() and not w.isascii()]
+    words = _free_text_words(query)
     terms = tuple(Term("TX", w, True) for w in words) or (Term("TX", query, True),)
     return terms[0] if len(terms) == 1 else Or(terms)
+
+
+def _free_text_words(query: str) -> list[str]:
+    """A sentence's distinct words, in order, without punctuation and single Latin letters or digits."""
+    from lingxi.search.analysis import word_tokens
+
+    return [w for w in dict.fromkeys(word_tokens(query)) if len(w) > 1 or w.isalnum() and not w.isascii()]
 
 
 def _highlighters(node: Node) -> dict[str, Highlighter]:

@@ -53,7 +53,8 @@ def run_search(service: SearchService, principal: Principal, request: SearchRequ
 def search(principal: Principal = Depends(api_principal), request: SearchRequest = Depends(search_request),
            service: SearchService = Depends(search_service),
            session: Session = Depends(db_session, scope="function")) -> Any:
-    """Answers `{items, total, page, page_size, pages, facets, took_ms, notes, query, mode}`; each item has the
+    """Answers `{items, total, page, page_size, pages, facets, facets_approximate, took_ms, notes, query, mode}`
+    (`facets_approximate`: counts estimated from a sample of a result set over 50,000 hits); each item has the
     patent's id, number, title, dates, applicants, score and `<mark>`-highlighted snippets. A query that cannot be
     read answers 422 with `position` (0-based character offset) and `expected`."""
     response, error = run_search(service, principal, request, session)
