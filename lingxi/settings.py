@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file inside home
     host: str = "127.0.0.1"
     port: int = 8000
+    web_threads: int = 4  # request threads per web worker process (see lingxi/web/app.py)
     import_batch_size: int = 1000
     embed_in_background: bool = True  # the web server embeds patents for semantic search in a background thread
     # text generation (abstract rewriting, translation): an OpenAI-compatible endpoint; off unless a URL is set
