@@ -11,7 +11,6 @@ catch-up, never a silently wrong answer.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import threading
@@ -27,6 +26,7 @@ from lingxi.db.models import ImportJob, Patent
 from lingxi.search.analysis import analyzer_version
 from lingxi.search.documents import batches, load_documents
 from lingxi.search.keyword import SCHEMA_VERSION, IndexUnavailable, KeywordIndex
+from lingxi.search.manifests import read_manifest, write_manifest
 
 MANIFEST = "lingxi-manifest.json"
 Progress = Callable[[int, int], None]  # (done, total)
@@ -45,18 +45,15 @@ class Manifest:
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
+        data = read_manifest(folder / MANIFEST)
         try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
+            return cls(**data) if data is not None else None
+        except TypeError:  # fields of another version
             return None
 
     def write(self, folder: Path) -> None:
-        """Atomically (temporary file + rename): a crash leaves the old manifest or the new, never half of one."""
         self.updated_at = time.time()
-        temporary = folder / f".{MANIFEST}.tmp"
-        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        os.replace(temporary, folder / MANIFEST)
+        write_manifest(folder / MANIFEST, asdict(self))
 
 
 @dataclass

@@ -22,9 +22,7 @@ take ~50 min), so vectors are built by a job, never on a request's path:
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import shutil
 import threading
 import time
@@ -36,6 +34,7 @@ from sqlalchemy import func, select
 
 from lingxi.db import Database
 from lingxi.db.models import Patent
+from lingxi.search.manifests import read_manifest, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +65,15 @@ class VectorManifest:
 
     @classmethod
     def read(cls, folder: Path) -> VectorManifest | None:
+        data = read_manifest(folder / MANIFEST)
         try:
-            return cls(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
+            return cls(**data) if data is not None else None
+        except TypeError:  # fields of another version
             return None
 
     def write(self, folder: Path) -> None:
         self.updated_at = time.time()
-        temporary = folder / f".{MANIFEST}.tmp"
-        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        os.replace(temporary, folder / MANIFEST)
+        write_manifest(folder / MANIFEST, asdict(self))
 
 
 @dataclass

@@ -44,18 +44,25 @@ nodes:
 """
 
 
-@router.post("/tagging/taxonomies")
-def taxonomy_create(request: Request, yaml_text: str = Form(...), principal: Principal = Depends(page_principal),
-                    session: Session = Depends(db_session, scope="function")):
+def _save(session: Session, principal: Principal, yaml_text: str) -> tuple[dict | None, str | None]:
+    """Save YAML as a taxonomy's next version; invalid YAML comes back as a message for the form, not an error page."""
     try:
         with session.begin_nested():
-            saved = tagging.save_taxonomy(session, principal, yaml_text)
+            return tagging.save_taxonomy(session, principal, yaml_text), None
     except LingxiError as error:
         if error.code == "permission_denied":
             raise
+        return None, error.message
+
+
+@router.post("/tagging/taxonomies")
+def taxonomy_create(request: Request, yaml_text: str = Form(...), principal: Principal = Depends(page_principal),
+                    session: Session = Depends(db_session, scope="function")):
+    saved, error = _save(session, principal, yaml_text)
+    if error is not None:
         taxonomies = {t["name"]: t for t in tagging.list_taxonomies(session, principal)}
         return render(request, "tagging/index.html", status_code=422, taxonomies=list(taxonomies.values()),
-                      chosen="", text="", results=None, may_review=True, new_yaml=yaml_text, error=error.message)
+                      chosen="", text="", results=None, may_review=True, new_yaml=yaml_text, error=error)
     return RedirectResponse(f"/tagging/taxonomies/{saved['name']}?saved={saved['version']}", 303)
 
 
@@ -80,16 +87,12 @@ def taxonomy_export(name: str, version: int | None = None, principal: Principal 
 def taxonomy_save(request: Request, name: str, yaml_text: str = Form(...),
                   principal: Principal = Depends(page_principal),
                   session: Session = Depends(db_session, scope="function")):
-    try:
-        with session.begin_nested():
-            saved = tagging.save_taxonomy(session, principal, yaml_text)
-    except LingxiError as error:
-        if error.code == "permission_denied":
-            raise
+    saved, error = _save(session, principal, yaml_text)
+    if error is not None:
         taxonomy = tagging.get_taxonomy(session, principal, name)
         taxonomy["yaml"] = yaml_text  # keep the user's text so the mistake can be fixed, not retyped
         return render(request, "tagging/taxonomy.html", status_code=422, taxonomy=taxonomy, versions=[],
-                      may_edit=True, error=error.message)
+                      may_edit=True, error=error)
     return RedirectResponse(f"/tagging/taxonomies/{saved['name']}?saved={saved['version']}", 303)
 
 
