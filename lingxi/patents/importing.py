@@ -281,7 +281,6 @@ class _ImportJobRunner:
                 updated=self.summary.updated,
                 unchanged=self.summary.unchanged,
                 rejected=self.summary.rejected,
-                documents_done=self.summary.new + self.summary.updated + self.summary.unchanged + self.summary.rejected,
                 documents_total=self.documents_total,
             )
         )

@@ -27,8 +27,7 @@ class ImportJob(Base):
     files: Mapped[list] = mapped_column(JSON, default=list)  # [{path, format, documents}]
     error: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    documents_total: Mapped[int | None] = mapped_column(Integer)  # for a progress bar; None while unknown
-    documents_done: Mapped[int] = mapped_column(Integer, default=0)
+    documents_total: Mapped[int | None] = mapped_column(Integer)  # for a progress bar (done = the four counts)
 
 
 class ImportRejection(Base):

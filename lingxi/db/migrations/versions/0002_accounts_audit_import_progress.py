@@ -104,7 +104,6 @@ def upgrade() -> None:
     with op.batch_alter_table('import_jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('created_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('documents_total', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('documents_done', sa.Integer(), nullable=False, server_default='0'))
         batch_op.create_foreign_key(batch_op.f('fk_import_jobs_created_by_id_users'), 'users', ['created_by_id'], ['id'], ondelete='SET NULL')
 
     
@@ -114,7 +113,6 @@ def downgrade() -> None:
     
     with op.batch_alter_table('import_jobs', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_import_jobs_created_by_id_users'), type_='foreignkey')
-        batch_op.drop_column('documents_done')
         batch_op.drop_column('documents_total')
         batch_op.drop_column('created_by_id')
 
