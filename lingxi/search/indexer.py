@@ -26,14 +26,15 @@ from lingxi.db.models import ImportJob, Patent
 from lingxi.search.analysis import analyzer_version
 from lingxi.search.documents import batches, load_documents
 from lingxi.search.keyword import SCHEMA_VERSION, IndexUnavailable, KeywordIndex
-from lingxi.search.manifests import read_manifest, write_manifest
+from lingxi.search.manifests import JsonManifest
 
 MANIFEST = "lingxi-manifest.json"
 Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass
-class Manifest:
+class Manifest(JsonManifest):
+    FILE = MANIFEST
     schema_version: int
     analyzer: str
     store: str
@@ -42,18 +43,6 @@ class Manifest:
     jobs_state: list = field(default_factory=list)  # [max job id, new+updated after the watermark] last seen
     built_at: float = 0.0
     updated_at: float = 0.0
-
-    @classmethod
-    def read(cls, folder: Path) -> Manifest | None:
-        data = read_manifest(folder / MANIFEST)
-        try:
-            return cls(**data) if data is not None else None
-        except TypeError:  # fields of another version
-            return None
-
-    def write(self, folder: Path) -> None:
-        self.updated_at = time.time()
-        write_manifest(folder / MANIFEST, asdict(self))
 
 
 @dataclass

@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 
 from lingxi.db import Database
 from lingxi.db.models import Patent
-from lingxi.search.manifests import read_manifest, write_manifest
+from lingxi.search.manifests import JsonManifest
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ class EmbeddingBusy(RuntimeError):
 
 
 @dataclass
-class VectorManifest:
+class VectorManifest(JsonManifest):
+    FILE = MANIFEST
     model: str
     model_version: str
     store: str  # the store fingerprint (KeywordIndexManager.store_fingerprint): vectors are keyed by its patent ids
@@ -62,18 +63,6 @@ class VectorManifest:
     generation: int = 0  # +1 on every save
     complete: bool = False  # the last job embedded everything it found
     updated_at: float = 0.0
-
-    @classmethod
-    def read(cls, folder: Path) -> VectorManifest | None:
-        data = read_manifest(folder / MANIFEST)
-        try:
-            return cls(**data) if data is not None else None
-        except TypeError:  # fields of another version
-            return None
-
-    def write(self, folder: Path) -> None:
-        self.updated_at = time.time()
-        write_manifest(folder / MANIFEST, asdict(self))
 
 
 @dataclass
