@@ -13,6 +13,7 @@ from lingxi.accounts import credentials
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.users import authenticate, change_password, set_language
 from lingxi.db.models import Organisation, User
+from lingxi.demo.accounts import DEMO_ACCOUNTS
 from lingxi.errors import InvalidInput
 from lingxi.web.deps import SESSION_COOKIE, CsrfFailed, db_session, optional_principal, page_principal
 from lingxi.web.templating import render, request_language
@@ -36,7 +37,12 @@ def _login_page(request: Request, session: Session, next_url: str, failed: bool 
     return response
 
 
-DEMO_USERNAMES = ("admin", "operator", "supplier", "enterprise", "broker", "financier", "regulator")
+DEMO_USERNAMES = tuple(account[0] for account in DEMO_ACCOUNTS)
+
+
+def _set_session_cookie(response, cookie: str) -> None:
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax",
+                        max_age=int(credentials.SESSION_LIFETIME.total_seconds()))
 
 
 @router.get("/login")
@@ -58,8 +64,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
         return _login_page(request, session, next, failed=True, username=username)
     cookie = credentials.open_login_session(session, user)
     response = RedirectResponse(_safe_next(next), 303)
-    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax",
-                        max_age=int(credentials.SESSION_LIFETIME.total_seconds()))
+    _set_session_cookie(response, cookie)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -97,8 +102,7 @@ def account_password(request: Request, current_password: str = Form(...), new_pa
     credentials.close_all_login_sessions(session, principal.user_id)
     cookie = credentials.open_login_session(session, session.get(User, principal.user_id))
     response = RedirectResponse("/account?password_changed=1", 303)
-    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax",
-                        max_age=int(credentials.SESSION_LIFETIME.total_seconds()))
+    _set_session_cookie(response, cookie)
     return response
 
 
