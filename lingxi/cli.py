@@ -18,6 +18,10 @@ from lingxi.patents.importers import ImportOptions, UnknownFormat
 from lingxi.search.cli import index_app, search_command
 from lingxi.search.hooks import index_updater
 from lingxi.tagging.cli import classify_command, tag_app, taxonomy_app
+from lingxi.value.cli import app as value_app
+from lingxi.enterprises.cli import app as enterprises_app
+from lingxi.matching.cli import app as match_app
+from lingxi.push.cli import app as push_app
 
 app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
 patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
@@ -29,6 +33,10 @@ app.command("classify")(classify_command)
 app.add_typer(users_app, name="users")
 app.add_typer(index_app, name="index")
 app.command("search")(search_command)
+app.add_typer(value_app, name="value")
+app.add_typer(enterprises_app, name="enterprises")
+app.add_typer(match_app, name="match")
+app.add_typer(push_app, name="push")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -160,6 +168,7 @@ def demo_command(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 20261121,
 ) -> None:
     """Load the fictional demo province (虚构省份演示数据); running it again changes nothing."""
+    from lingxi.demo.areas import seed_area_demos
     from lingxi.demo.loader import load_demo
     from lingxi.tagging.jobs import run_tagging
 
@@ -169,6 +178,8 @@ def demo_command(
                             on_finished=index_updater(settings, db))
     with console.status("Tagging the demo patents with the shipped taxonomies…"):
         run_tagging(db)  # a few seconds; already tagged patents are skipped
+    with console.status("Value scores, enterprise files, demands and subscriptions for the demo…"):
+        seed_area_demos(db)
     console.print(
         f"Demo data: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.rejected} rejected in {summary.seconds:.1f} s"
@@ -206,6 +217,7 @@ def up_command(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Set up the data directory, load the demo data on first start, and run the web platform."""
+    from lingxi.demo.areas import seed_area_demos
     from lingxi.demo.loader import demo_loaded, load_demo
     from lingxi.tagging.jobs import run_tagging
 
@@ -214,6 +226,7 @@ def up_command(
         with console.status("First start: loading and tagging the demo data set…"):
             load_demo(db, reports_dir=settings.reports_dir, on_finished=index_updater(settings, db))
             run_tagging(db)
+            seed_area_demos(db)
     console.print(f"Lingxi is running at http://{host or settings.host}:{port or settings.port}  (data: {settings.home})")
     serve_command(home=settings.home, host=host, port=port)
 

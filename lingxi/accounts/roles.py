@@ -50,20 +50,27 @@ ORGANISATIONS_EDIT_ALL = "organisations.edit_all"
 USERS_MANAGE = "users.manage"
 AUDIT_READ = "audit.read"
 TAGS_REVIEW = "tags.review"  # edit taxonomies, review / correct deep-indexing tags (深度标引审核)
+VALUE_CONFIGURE = "value.configure"  # weight profiles, grade thresholds, awards, populations, comparables; re-score
+ENTERPRISES_MANAGE = "enterprises.manage"  # every enterprise file: create, import, confirm patent links, DD notes
+DEMANDS_POST = "demands.post"  # post and edit demands (an enterprise its own; operators any)
+MATCH_RUN = "match.run"  # run demand → patent matching and licensee discovery, give match feedback
+SUBSCRIPTIONS_OWN = "subscriptions.own"  # keep one's own push subscriptions and inbox
+PUSH_MANAGE = "push.manage"  # every subscription, push runs and delivery logs
 
-_EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN}
+_EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN, MATCH_RUN,
+                 SUBSCRIPTIONS_OWN}
+_OPERATIONS = {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL, TAGS_REVIEW, VALUE_CONFIGURE,
+               ENTERPRISES_MANAGE, DEMANDS_POST, PUSH_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.operator: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL,
-                                              TAGS_REVIEW}),
+    Role.operator: frozenset(_EVERY_MEMBER | _OPERATIONS),
     Role.supplier: frozenset(_EVERY_MEMBER),
-    Role.enterprise: frozenset(_EVERY_MEMBER),
+    Role.enterprise: frozenset(_EVERY_MEMBER | {DEMANDS_POST}),
     Role.broker: frozenset(_EVERY_MEMBER),
     Role.financier: frozenset(_EVERY_MEMBER),
     # A regulator reads aggregates: no organisation directory, no record of any single enterprise.
     Role.regulator: frozenset({PATENTS_READ, STATS_READ}),
-    Role.admin: frozenset(_EVERY_MEMBER | {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL,
-                                            USERS_MANAGE, AUDIT_READ, TAGS_REVIEW}),
+    Role.admin: frozenset(_EVERY_MEMBER | _OPERATIONS | {USERS_MANAGE, AUDIT_READ}),
 }
 
 

@@ -16,9 +16,18 @@ DEFAULT_LANGUAGE = "zh"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
+MESSAGE_FILES = Path(__file__).parent / "messages"  # one file per area (value.yaml, matching.yaml, …)
+
+
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((Path(__file__).parent / "messages.yaml").read_text(encoding="utf-8"))
+    merged = yaml.safe_load((Path(__file__).parent / "messages.yaml").read_text(encoding="utf-8"))
+    for path in sorted(MESSAGE_FILES.glob("*.yaml")):
+        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} in {path.name} is already defined")
+            merged[key] = entry
+    return merged
 
 
 def translate(key: str, language: str, **values) -> str:

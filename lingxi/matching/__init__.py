@@ -1,0 +1,1 @@
+"""§5 supply–demand matching and licensee discovery (供需匹配)."""

@@ -1,0 +1,1 @@
+"""§5 subscriptions and precise push (精准推送)."""
