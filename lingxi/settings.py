@@ -27,6 +27,22 @@ class Settings(BaseSettings):
     generation_model: str | None = None
     generation_api_key: str | None = None
     generation_timeout: float = 60.0
+    # precise push (lingxi/push, docs/push.md): e-mail goes out only when an SMTP host is set
+    public_url: str = "http://127.0.0.1:8000"  # links in e-mails and webhook payloads
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "lingxi@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = 15.0
+    webhook_timeout: float = 10.0
+    push_webhook_allow_private: bool = False  # webhooks to loopback/private addresses (an intranet receiver)
+    push_max_attempts: int = 5  # a failed e-mail/webhook is retried by the next runs up to this many attempts
+    push_max_per_subscription: int = 20  # at most this many items per subscription per run, best first
+    push_demand_min_score: float = 0.87  # cosine (multilingual-e5-small) a new patent needs to reach a demand …
+    push_demand_min_percentile: float = 99.5  # … and closer to it than this % of the store (lingxi/push/selection.py)
+    push_batch_items: int = 20_000  # new items considered per source per run; the rest wait for the next run
 
     @cached_property
     def resolved_database_url(self) -> str:
