@@ -22,6 +22,7 @@ from lingxi.value.cli import app as value_app
 from lingxi.enterprises.cli import app as enterprises_app
 from lingxi.matching.cli import app as match_app
 from lingxi.push.cli import app as push_app
+from lingxi.market.cli import app as market_app
 
 app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
 patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
@@ -37,6 +38,7 @@ app.add_typer(value_app, name="value")
 app.add_typer(enterprises_app, name="enterprises")
 app.add_typer(match_app, name="match")
 app.add_typer(push_app, name="push")
+app.add_typer(market_app, name="market")
 
 console = Console()
 err_console = Console(stderr=True)

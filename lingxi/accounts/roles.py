@@ -56,17 +56,22 @@ DEMANDS_POST = "demands.post"  # post and edit demands (an enterprise its own; o
 MATCH_RUN = "match.run"  # run demand → patent matching and licensee discovery, give match feedback
 SUBSCRIPTIONS_OWN = "subscriptions.own"  # keep one's own push subscriptions and inbox
 PUSH_MANAGE = "push.manage"  # every subscription, push runs and delivery logs
+MARKET_POST = "market.post"  # list patents and declare open licences (a supplier for its own patents; operators any)
+MARKET_TRADE = "market.trade"  # send enquiries on listings, accept open licences (for one's own organisation)
+MARKET_APPROVE = "market.approve"  # approve / reject listings, assign brokers, market parameters
+DEALS_MANAGE = "deals.manage"  # the deal desk and events: operators every deal, brokers the deals assigned to them
 
 _EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN, MATCH_RUN,
                  SUBSCRIPTIONS_OWN}
 _OPERATIONS = {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL, TAGS_REVIEW, VALUE_CONFIGURE,
-               ENTERPRISES_MANAGE, DEMANDS_POST, PUSH_MANAGE}
+               ENTERPRISES_MANAGE, DEMANDS_POST, PUSH_MANAGE, MARKET_POST, MARKET_TRADE, MARKET_APPROVE,
+               DEALS_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.operator: frozenset(_EVERY_MEMBER | _OPERATIONS),
-    Role.supplier: frozenset(_EVERY_MEMBER),
-    Role.enterprise: frozenset(_EVERY_MEMBER | {DEMANDS_POST}),
-    Role.broker: frozenset(_EVERY_MEMBER),
+    Role.supplier: frozenset(_EVERY_MEMBER | {MARKET_POST}),
+    Role.enterprise: frozenset(_EVERY_MEMBER | {DEMANDS_POST, MARKET_TRADE}),
+    Role.broker: frozenset(_EVERY_MEMBER | {DEALS_MANAGE}),
     Role.financier: frozenset(_EVERY_MEMBER),
     # A regulator reads aggregates: no organisation directory, no record of any single enterprise.
     Role.regulator: frozenset({PATENTS_READ, STATS_READ}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.exceptions import HTTPException
+from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -99,4 +100,6 @@ def area_page(request: Request, key: str, principal: Principal = Depends(page_pr
     area = AREA_BY_KEY.get(key)
     if area is None:
         raise HTTPException(404, f"no area {key!r}")
+    if area.live:  # an old bookmark of a planned area leads to the area itself once it is built
+        return RedirectResponse(area.url, status_code=302)
     return render(request, "area.html", area=area)

@@ -1,0 +1,68 @@
+"""Push item sources for the market (lingxi.push.items): new approved listings and published open licences.
+
+Each item is about one patent (a package listing yields one item per patent), so it reaches the subscribers that
+patent would reach. Watermarks are ids: a listing's id for listings (pushed once approved), a declaration's id for
+open licences (pushed once published). An item that is approved or published after a higher id was already pushed
+is not pushed again; the market is small enough that operators approve in order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lingxi.db.models import Listing, ListingPatent, OpenLicenceDeclaration, Patent
+
+
+class ListingSource:
+    item_type = "listing"
+
+    def items_after(self, session: Session, after_id: int, limit: int):
+        from lingxi.push.items import PushItem
+
+        rows = session.execute(
+            select(Listing.id, Listing.title, Listing.mode, Listing.asking_price_yuan, ListingPatent.patent_id)
+            .join(ListingPatent, ListingPatent.listing_id == Listing.id)
+            .where(Listing.id > after_id, Listing.status == "approved").order_by(Listing.id, ListingPatent.id)
+            .limit(limit)).all()
+        seen: set[int] = set()
+        items = []
+        for row in rows:
+            if row.id in seen:  # one item per listing: its first patent decides who hears of it
+                continue
+            seen.add(row.id)
+            price = f"¥{row.asking_price_yuan:,.2f}" if row.asking_price_yuan is not None else "面议"
+            items.append(PushItem("listing", row.id, row.patent_id, row.title, f"{row.mode} · {price}",
+                                  f"/market/listings/{row.id}", {"mode": row.mode}))
+        return items
+
+
+class OpenLicenceSource:
+    item_type = "open_licence"
+
+    def items_after(self, session: Session, after_id: int, limit: int):
+        from lingxi.push.items import PushItem
+
+        rows = session.execute(
+            select(OpenLicenceDeclaration.id, OpenLicenceDeclaration.patent_id, OpenLicenceDeclaration.fee_standard,
+                   OpenLicenceDeclaration.patentee, Patent.title)
+            .join(Patent, Patent.id == OpenLicenceDeclaration.patent_id)
+            .where(OpenLicenceDeclaration.id > after_id, OpenLicenceDeclaration.status == "published")
+            .order_by(OpenLicenceDeclaration.id).limit(limit))
+        return [PushItem("open_licence", row.id, row.patent_id, f"开放许可：{row.title}",
+                         f"{row.patentee} · {row.fee_standard}"[:240], f"/market/open-licences/{row.id}")
+                for row in rows]
+
+
+def register_push_sources() -> bool:
+    """Register both sources with the push module, if it is installed; returns whether it was."""
+    try:
+        from lingxi.push.items import register_item_source
+    except ImportError:
+        return False
+    register_item_source(ListingSource())
+    register_item_source(OpenLicenceSource())
+    return True
+
+
+register_push_sources()
