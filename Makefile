@@ -47,3 +47,10 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/vector_index.py --size 1000000
 	$(VENV)/bin/python bench/tagging_quality.py
 	$(VENV)/bin/python bench/tagging_throughput.py --size 100000
+	$(VENV)/bin/python bench/value_throughput.py
+	$(VENV)/bin/python bench/value_validity.py
+	$(VENV)/bin/python bench/value_operations.py
+	$(VENV)/bin/python bench/enterprise_import.py
+	$(VENV)/bin/python bench/push_run.py
+	$(VENV)/bin/python bench/matching_quality.py
+	$(VENV)/bin/python bench/matching_latency.py

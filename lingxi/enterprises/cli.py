@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,8 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lingxi.accounts.principal import SYSTEM
-from lingxi.cli_options import HomeOption, JsonOption, open_home
-from lingxi.errors import LingxiError
+from lingxi.cli_options import HomeOption, JsonOption, echo_json, run_in_transaction
 
 app = typer.Typer(help="§4 enterprise files and demand lists (一企一档 · 需求清单)", no_args_is_help=True)
 demands_app = typer.Typer(help="Demand lists (需求清单): import, list, show, status.", no_args_is_help=True)
@@ -22,27 +20,9 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _echo_json(value) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def _run(home: Path | None, work):
-    """Run work(session) in one transaction; a service error is printed with its field and exits 2."""
-    db = open_home(home)[1]
-    try:
-        with db.sessions() as session, session.begin():
-            return work(session)
-    except LingxiError as error:
-        where = f" ({error.field})" if error.field else ""
-        err_console.print(f"[red]{error.message}{where}[/]")
-        raise typer.Exit(2) from None
-    finally:
-        db.dispose()
-
-
 def _print_report(report: dict, what: str, as_json: bool) -> None:
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     console.print(f"{what}: {report['created']} new, {report['updated']} updated, {report['unchanged']} unchanged, "
                   f"{report['rejected']} rejected")
@@ -59,7 +39,7 @@ def import_command(file: Annotated[Path, typer.Argument(help="Excel .xlsx with o
     """Import enterprise files from Excel; bad rows are reported with row number and reason, the rest kept."""
     from lingxi.enterprises.excel_import import import_enterprises
 
-    report = _run(home, lambda session: import_enterprises(session, SYSTEM, file).as_dict())
+    report = run_in_transaction(home, lambda session: import_enterprises(session, SYSTEM, file).as_dict())
     _print_report(report, "enterprises 企业", as_json)
     if report["rejected"] and not report["created"] + report["updated"] + report["unchanged"]:
         raise typer.Exit(1)
@@ -73,10 +53,10 @@ def list_command(home: HomeOption = None, as_json: JsonOption = False,
     """Enterprise files, by name."""
     from lingxi.enterprises.files import list_enterprises
 
-    result = _run(home, lambda session: list_enterprises(session, SYSTEM, page, page_size, name=name,
+    result = run_in_transaction(home, lambda session: list_enterprises(session, SYSTEM, page, page_size, name=name,
                                                          industry=industry))
     if as_json:
-        _echo_json({"items": result.items, "total": result.total, "page": result.page,
+        echo_json({"items": result.items, "total": result.total, "page": result.page,
                     "page_size": result.page_size, "pages": result.pages})
         return
     table = Table("id", "name 名称", "credit code 信用代码", "city 城市", "industry 行业", "size 规模",
@@ -93,9 +73,9 @@ def show_command(organisation_id: Annotated[int, typer.Argument(help="Organisati
     """One enterprise file (一企一档): profile, patents, links, demands, pledges, training, due diligence."""
     from lingxi.enterprises.files import enterprise_file
 
-    file = _run(home, lambda session: enterprise_file(session, SYSTEM, organisation_id))
+    file = run_in_transaction(home, lambda session: enterprise_file(session, SYSTEM, organisation_id))
     if as_json:
-        _echo_json(file)
+        echo_json(file)
         return
     console.print(f"[bold]{file['name']}[/]  {file.get('credit_code') or ''}  {file.get('province') or ''}"
                   f"{file.get('city') or ''}")
@@ -121,9 +101,9 @@ def links_command(organisation_id: int, home: HomeOption = None, as_json: JsonOp
             decide_link(session, SYSTEM, link_id, "reject")
         return suggest_links(session, SYSTEM, organisation_id)
 
-    links = _run(home, work)
+    links = run_in_transaction(home, work)
     if as_json:
-        _echo_json(links)
+        echo_json(links)
         return
     table = Table("id", "party 申请人", "score", "status 状态", "evidence")
     for link in links:
@@ -138,9 +118,9 @@ def mine_command(organisation_id: int, home: HomeOption = None, as_json: JsonOpt
     """Demand mining: store draft demands for the technologies the enterprise probably lacks."""
     from lingxi.enterprises.demand_mining import mine_demands
 
-    drafts = _run(home, lambda session: mine_demands(session, SYSTEM, organisation_id, limit))
+    drafts = run_in_transaction(home, lambda session: mine_demands(session, SYSTEM, organisation_id, limit))
     if as_json:
-        _echo_json(drafts)
+        echo_json(drafts)
         return
     if not drafts:
         console.print("no gap found (the enterprise needs tagged patents or main products in its file)")
@@ -154,7 +134,7 @@ def demands_import(file: Annotated[Path, typer.Argument(help="Excel .xlsx with o
     """Import demands from Excel; each row names its enterprise (企业名称 or 统一社会信用代码)."""
     from lingxi.enterprises.demand_import import import_demands
 
-    report = _run(home, lambda session: import_demands(session, SYSTEM, file).as_dict())
+    report = run_in_transaction(home, lambda session: import_demands(session, SYSTEM, file).as_dict())
     _print_report(report, "demands 需求", as_json)
     if report["rejected"] and not report["created"] + report["updated"] + report["unchanged"]:
         raise typer.Exit(1)
@@ -171,11 +151,11 @@ def demands_list(home: HomeOption = None, as_json: JsonOption = False,
     """Demands, newest first, with filters."""
     from lingxi.enterprises.demands import list_demands
 
-    result = _run(home, lambda session: list_demands(
+    result = run_in_transaction(home, lambda session: list_demands(
         session, SYSTEM, page, page_size, status=status, chain_node=chain_node, mode=mode,
         organisation_id=organisation_id, confirmed=None if drafts else True))
     if as_json:
-        _echo_json({"items": result.items, "total": result.total, "page": result.page,
+        echo_json({"items": result.items, "total": result.total, "page": result.page,
                     "page_size": result.page_size, "pages": result.pages})
         return
     table = Table("id", "enterprise 企业", "title 需求", "chain node 节点", "mode 方式", "status 状态",
@@ -192,9 +172,9 @@ def demands_show(demand_id: int, home: HomeOption = None, as_json: JsonOption = 
     """One demand with its status history."""
     from lingxi.enterprises.demands import get_demand
 
-    demand = _run(home, lambda session: get_demand(session, SYSTEM, demand_id))
+    demand = run_in_transaction(home, lambda session: get_demand(session, SYSTEM, demand_id))
     if as_json:
-        _echo_json(demand)
+        echo_json(demand)
         return
     console.print(f"[bold]#{demand['id']} {demand['title']}[/] ({demand['status']})  {demand['organisation_name']}")
     console.print(demand["description"])
@@ -211,8 +191,8 @@ def demands_status(demand_id: int,
     """Move a demand along its life-cycle (new → matched → negotiating → solved; closed from any)."""
     from lingxi.enterprises.demands import change_status
 
-    demand = _run(home, lambda session: change_status(session, SYSTEM, demand_id, to_status, reason))
+    demand = run_in_transaction(home, lambda session: change_status(session, SYSTEM, demand_id, to_status, reason))
     if as_json:
-        _echo_json(demand)
+        echo_json(demand)
     else:
         console.print(f"demand {demand_id} is now {demand['status']}")

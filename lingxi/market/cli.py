@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lingxi.accounts.principal import SYSTEM
-from lingxi.cli_options import HomeOption, JsonOption, open_home
-from lingxi.errors import LingxiError
+from lingxi.cli_options import HomeOption, JsonOption, echo_json, run_in_transaction
 
 app = typer.Typer(help="§6 listings, open licences, deals and events (挂牌交易 · 开放许可)", no_args_is_help=True)
 deals_app = typer.Typer(help="Deals (交易): list, show, move, export; filing reminders.", no_args_is_help=True)
@@ -20,24 +19,6 @@ app.add_typer(deals_app, name="deals")
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _echo_json(value) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def _run(home: Path | None, work):
-    """Run work(session) in one transaction; a service error is printed with its field and exits 2."""
-    db = open_home(home)[1]
-    try:
-        with db.sessions() as session, session.begin():
-            return work(session)
-    except LingxiError as error:
-        where = f" ({error.field})" if error.field else ""
-        err_console.print(f"[red]{error.message}{where}[/]")
-        raise typer.Exit(2) from None
-    finally:
-        db.dispose()
 
 
 def _data(pairs: list[str]) -> dict[str, str]:
@@ -59,10 +40,10 @@ def deals_list(home: HomeOption = None, as_json: JsonOption = False,
     """Deals with state, amounts and filing deadline."""
     from lingxi.market.deals import list_deals
 
-    result = _run(home, lambda session: list_deals(session, SYSTEM, state=state, kind=kind, page=page,
+    result = run_in_transaction(home, lambda session: list_deals(session, SYSTEM, state=state, kind=kind, page=page,
                                                    page_size=page_size))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     table = Table("id", "kind", "state", "title", "counterparty", "amount ¥", "received ¥", "filing deadline",
                   title=f"deals 交易 ({result['total']})")
@@ -78,9 +59,9 @@ def deals_show(deal_id: int, home: HomeOption = None, as_json: JsonOption = Fals
     """One deal with its transitions and payments."""
     from lingxi.market.deals import get_deal
 
-    deal = _run(home, lambda session: get_deal(session, SYSTEM, deal_id))
+    deal = run_in_transaction(home, lambda session: get_deal(session, SYSTEM, deal_id))
     if as_json:
-        _echo_json(deal)
+        echo_json(deal)
         return
     for key in ("id", "kind_zh", "title", "state_zh", "version", "supplier", "counterparty", "contract_amount_yuan",
                 "received_yuan", "signed_on", "effective_on", "filing_deadline", "filing_number",
@@ -99,9 +80,9 @@ def deals_move(deal_id: int, to_state: str,
     """Move a deal to its next state (signed, filed, registered, in_implementation, closed, cancelled)."""
     from lingxi.market.deals import transition
 
-    deal = _run(home, lambda session: transition(session, SYSTEM, deal_id, to_state, version, _data(set_)))
+    deal = run_in_transaction(home, lambda session: transition(session, SYSTEM, deal_id, to_state, version, _data(set_)))
     if as_json:
-        _echo_json(deal)
+        echo_json(deal)
     else:
         console.print(f"deal {deal['id']}: {deal['state_zh']} (version {deal['version']})")
 
@@ -112,7 +93,7 @@ def deals_export(output: Annotated[Path, typer.Option("--output", "-o", help="Ex
     """Every deal to Excel, with the transition log."""
     from lingxi.market.deals_excel import write_deals
 
-    data = _run(home, lambda session: write_deals(session, SYSTEM))
+    data = run_in_transaction(home, lambda session: write_deals(session, SYSTEM))
     output.write_bytes(data)
     console.print(f"wrote {output}")
 
@@ -123,10 +104,10 @@ def deals_reminders(home: HomeOption = None, as_json: JsonOption = False,
     """Licence filings due soon and overdue (3 months from the contract taking effect)."""
     from lingxi.market.reminders import filing_reminders, overdue_filings
 
-    result = _run(home, lambda session: {"due": filing_reminders(session, SYSTEM, within_days=within_days),
+    result = run_in_transaction(home, lambda session: {"due": filing_reminders(session, SYSTEM, within_days=within_days),
                                          "overdue": overdue_filings(session, SYSTEM)})
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     table = Table("deal", "title", "deadline", "days left", title="licence filings 许可合同备案")
     for d in [*result["overdue"]["items"], *result["due"]["items"]]:
@@ -139,9 +120,9 @@ def deals_remind(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """Send due / overdue filing reminders to the brokers' inboxes (once per deal and stage; run it daily)."""
     from lingxi.market.reminders import send_filing_reminders
 
-    result = _run(home, lambda session: send_filing_reminders(session, SYSTEM))
+    result = run_in_transaction(home, lambda session: send_filing_reminders(session, SYSTEM))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         console.print(f"{result['sent']} reminders sent, {result['skipped']} already sent or without a broker")
 
@@ -153,9 +134,9 @@ def listings_command(home: HomeOption = None, as_json: JsonOption = False,
     """Listings (挂牌) with phase and grades."""
     from lingxi.market.listings import list_listings
 
-    result = _run(home, lambda session: list_listings(session, SYSTEM, status=status, page_size=200))
+    result = run_in_transaction(home, lambda session: list_listings(session, SYSTEM, status=status, page_size=200))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     table = Table("id", "title", "mode", "asking ¥", "phase", "grades", title=f"listings 挂牌 ({result['total']})")
     for item in result["items"]:
@@ -172,10 +153,10 @@ def open_licences_command(home: HomeOption = None, as_json: JsonOption = False,
     """The open-licence market (开放许可): published declarations."""
     from lingxi.market.open_licences import market
 
-    result = _run(home, lambda session: market(session, SYSTEM, field=field, max_fee=max_fee,
+    result = run_in_transaction(home, lambda session: market(session, SYSTEM, field=field, max_fee=max_fee,
                                                holder_type=holder_type, page_size=200))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     table = Table("id", "patent", "patentee", "fee standard", "on acceptance ¥", "years",
                   title=f"open licences 开放许可 ({result['total']})")
@@ -190,9 +171,9 @@ def check_declaration_command(declaration_id: int, home: HomeOption = None, as_j
     """Every publication rule of an open-licence declaration, passed or failed (exit 1 if any fails)."""
     from lingxi.market.open_licences import check
 
-    result = _run(home, lambda session: check(session, SYSTEM, declaration_id))
+    result = run_in_transaction(home, lambda session: check(session, SYSTEM, declaration_id))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         for rule in result["rules"]:
             console.print(f"{'✓' if rule['passed'] else '[red]✗[/]'} {rule['rule']} — {rule['label_zh']} "
@@ -209,10 +190,10 @@ def events_command(home: HomeOption = None, as_json: JsonOption = False,
     """Events (对接会/路演/拍卖/培训) and their totals."""
     from lingxi.market.events import event_stats, list_events
 
-    result = _run(home, lambda session: {"events": list_events(session, SYSTEM, year=year),
+    result = run_in_transaction(home, lambda session: {"events": list_events(session, SYSTEM, year=year),
                                          "stats": event_stats(session, SYSTEM, year)})
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     table = Table("date", "kind", "title", "participants", "trainees", "deals", title="events 活动")
     for e in result["events"]:
@@ -227,9 +208,9 @@ def parameters_command(home: HomeOption = None, as_json: JsonOption = False) -> 
     """Market parameters ([U] values) with their defaults."""
     from lingxi.market.parameters import list_parameters
 
-    result = _run(home, lambda session: list_parameters(session, SYSTEM))
+    result = run_in_transaction(home, lambda session: list_parameters(session, SYSTEM))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     for p in result:
         console.print(f"{p['key']} = {json.dumps(p['value'], ensure_ascii=False)[:100]}"
@@ -246,5 +227,5 @@ def set_parameter_command(key: str, value: Annotated[str, typer.Argument(help="A
         parsed = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
-    result = _run(home, lambda session: set_parameter(session, SYSTEM, key, parsed))
+    result = run_in_transaction(home, lambda session: set_parameter(session, SYSTEM, key, parsed))
     console.print(f"{result['key']} = {json.dumps(result['value'], ensure_ascii=False)}")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from lingxi.cli_options import fail
 from lingxi.tagging.taxonomy import TaxonomyError
 
 taxonomy_app = typer.Typer(help="Taxonomies (分类体系): industry chains, SEI 2018, WIPO fields, your own.",
@@ -30,11 +31,6 @@ def _open(home: Path | None):
     from lingxi.cli import open_home
 
     return open_home(home)[1]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]{message}[/]")
-    raise typer.Exit(code)
 
 
 @taxonomy_app.command("list")
@@ -69,7 +65,7 @@ def taxonomy_import(file: Annotated[Path, typer.Argument(help="Taxonomy YAML fil
         try:
             row, created = save_taxonomy(session, file.read_text(encoding="utf-8"), created_by="cli")
         except TaxonomyError as error:
-            _fail(str(error))
+            fail(str(error))
         session.commit()
     console.print(f"{row.name} version {row.version}" + ("" if created else " (unchanged: same content)"))
 
@@ -88,7 +84,7 @@ def taxonomy_export(name: str, home: HomeOption = None,
         session.commit()
         row = get_version(session, name, version)
         if row is None:
-            _fail(f"no taxonomy {name!r}" + (f" version {version}" if version else ""), 1)
+            fail(f"no taxonomy {name!r}" + (f" version {version}" if version else ""), 1)
         text = row.yaml_text
     if output:
         output.write_text(text, encoding="utf-8")
@@ -110,7 +106,7 @@ def taxonomy_import_concordance(
     try:
         text = concordance_yaml(file, name)
     except TaxonomyError as error:
-        _fail(str(error))
+        fail(str(error))
     db = _open(home)
     with db.sessions() as session:
         install_shipped(session)
@@ -135,7 +131,7 @@ def classify_command(
         session.commit()
         loaded = load_taxonomy(session, taxonomy)
         if loaded is None:
-            _fail(f"no taxonomy {taxonomy!r} (see `lingxi taxonomy list`)", 1)
+            fail(f"no taxonomy {taxonomy!r} (see `lingxi taxonomy list`)", 1)
         results = classify_text(loaded, text, trained_model(session, loaded))
     if as_json:
         typer.echo(json.dumps({"taxonomy": taxonomy, "version": loaded.version,
@@ -172,7 +168,7 @@ def tag_run(
                                   on_total=lambda n: progress.update(task, total=n),
                                   on_advance=lambda n: progress.advance(task, n))
         except KeyError as error:
-            _fail(str(error.args[0]), 1)
+            fail(str(error.args[0]), 1)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -14,20 +14,11 @@ from rich.console import Console
 from rich.table import Table
 
 from lingxi.accounts.principal import SYSTEM
-from lingxi.cli_options import HomeOption, JsonOption, open_home
+from lingxi.cli_options import HomeOption, JsonOption, echo_json, fail, open_home
 from lingxi.errors import LingxiError
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]{message}[/]")
-    raise typer.Exit(code)
-
-
-def _echo_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def catalogue_command(
@@ -48,11 +39,11 @@ def catalogue_command(
         try:
             built = build_catalogue(session, SYSTEM, holder=holder, chain=chain, region=region, scenario=scenario)
         except LingxiError as error:
-            _fail(error.message)
+            fail(error.message)
     if xlsx is not None:
         write_catalogue(built, xlsx)
     if as_json:
-        _echo_json({**built, "xlsx": str(xlsx) if xlsx else None})
+        echo_json({**built, "xlsx": str(xlsx) if xlsx else None})
         return
     table = Table("grade 等级", "patents 件数")
     for grade, count in built["counts"].items():
@@ -77,9 +68,9 @@ def sleeping_command(
         try:
             report = sleeping_report(session, SYSTEM, years=years, holder=holder, page_size=min(limit, 200))
         except LingxiError as error:
-            _fail(error.message)
+            fail(error.message)
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     table = Table("number", "holder 权利人", "grade", "node 节点", "mode 推荐方式", "reason 理由")
     for item in report["items"]:
@@ -98,7 +89,7 @@ def high_value_command(home: HomeOption = None, as_json: JsonOption = False) -> 
     with db.sessions() as session:
         report = high_value_report(session, SYSTEM, page_size=200)
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     console.print(f"valid invention patents {report['valid_inventions']}, high-value {report['high_value']}")
     table = Table("province", "city", "valid", "high-value", "per 10k")
@@ -126,19 +117,19 @@ def valuate_command(
         try:
             numbers = [float(p) for p in parts]
         except ValueError:
-            _fail(f"--set {item}: VALUE must be a number or three numbers LOW,MID,HIGH")
+            fail(f"--set {item}: VALUE must be a number or three numbers LOW,MID,HIGH")
         overrides[name.strip()] = numbers[0] if len(numbers) == 1 else numbers
     _, db = open_home(home)
     with db.sessions() as session:
         found = find_patent(session, patent)
         if found is None:
-            _fail(f"patent {patent!r} not found", code=1)
+            fail(f"patent {patent!r} not found", code=1)
         try:
             result = valuate(session, SYSTEM, found.id, overrides)
         except LingxiError as error:
-            _fail(error.message)
+            fail(error.message)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     table = Table("approach 方法", "low", "mid", "high", "note")
     for name, approach in result["approaches"].items():
@@ -169,7 +160,7 @@ def set_parameter_command(
         try:
             saved = set_parameter(session, SYSTEM, key, parsed)
         except LingxiError as error:
-            _fail(error.message)
+            fail(error.message)
         session.commit()
     console.print(f"{saved['key']} = {saved['value']}")
 
@@ -182,7 +173,7 @@ def parameters_command(home: HomeOption = None, as_json: JsonOption = False) -> 
     with db.sessions() as session:
         rows = list_parameters(session, SYSTEM)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     table = Table("key", "value", "default", "meaning")
     for row in rows:

@@ -11,17 +11,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from lingxi.cli_options import HomeOption, JsonOption, open_home
+from lingxi.cli_options import HomeOption, JsonOption, fail, open_home
 
 console = Console()
 err_console = Console(stderr=True)
 profiles_app = typer.Typer(help="Weight profiles (权重方案): list, export, import as a new version.",
                            no_args_is_help=True)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]{message}[/]")
-    raise typer.Exit(code)
 
 
 def show(identifier: Annotated[str, typer.Argument(help="Internal id, key or publication number.")],
@@ -35,7 +30,7 @@ def show(identifier: Annotated[str, typer.Argument(help="Internal id, key or pub
     with db.sessions() as session:
         patent = find_patent(session, identifier)
         if patent is None:
-            _fail(f"no patent {identifier!r}", 1)
+            fail(f"no patent {identifier!r}", 1)
         value = patent_value(session, SYSTEM, patent.id)
     if as_json:
         typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
@@ -83,7 +78,7 @@ def compute(
         try:
             summary = run_scoring(db, scenario, on_progress=advance)
         except KeyError as error:
-            _fail(str(error.args[0]), 1)
+            fail(str(error.args[0]), 1)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -137,7 +132,7 @@ def profiles_export(name: str, home: HomeOption = None,
         try:
             text = get_profile(session, SYSTEM, name, version)["yaml"]
         except NotFound as error:
-            _fail(error.message, 1)
+            fail(error.message, 1)
         session.commit()
     if output:
         output.write_text(text, encoding="utf-8")
@@ -159,7 +154,7 @@ def profiles_import(file: Annotated[Path, typer.Argument(help="Profile YAML or J
         try:
             saved = save_profile(session, SYSTEM, file.read_text(encoding="utf-8"))
         except InvalidInput as error:
-            _fail(f"{file}: {error.message}" + (f" (field {error.field})" if error.field else ""))
+            fail(f"{file}: {error.message}" + (f" (field {error.field})" if error.field else ""))
         session.commit()
     console.print(f"{saved['name']} version {saved['version']}" + ("" if saved["created"] else " (unchanged)")
                   + " — run `lingxi value compute` to re-score")
