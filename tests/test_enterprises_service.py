@@ -29,6 +29,7 @@ from lingxi.demo.loader import load_demo
 from lingxi.enterprises import excel_import, files, patent_links
 from lingxi.enterprises.demo import seed_demo
 from lingxi.errors import InvalidInput, NotFound, PermissionDenied
+from lingxi.market import deals
 from lingxi.patents.importing import run_import
 from lingxi.tagging.jobs import run_tagging
 
@@ -147,7 +148,7 @@ def test_enterprise_file_is_for_its_own_users_and_operators(session):
     file = files.enterprise_file(session, principal(session, "enterprise"), own_id)
     assert file["full"] and file["credit_code"] and file["industry_code"] == "3825"
     assert file["due_diligence"] is None  # operators' working papers
-    assert file["deals"]["available"] is False and "§6" in file["deals"]["message_en"]
+    assert file["deals"]["available"] is True and file["deals"]["total"] == 0  # no market deal seeded here
     assert file["pledges"]["available"] is True
     assert len(file["training"]) == 2
     with pytest.raises(PermissionDenied):
@@ -161,6 +162,38 @@ def test_enterprise_file_is_for_its_own_users_and_operators(session):
         files.list_enterprises(session, principal(session, "regulator"))
     operator_view = files.enterprise_file(session, principal(session, "operator"), own_id)
     assert operator_view["due_diligence"] and operator_view["due_diligence"][0]["author"] == "demo"
+
+
+def test_enterprise_file_lists_the_market_deals_it_is_party_to(session):
+    operator = principal(session, "operator")
+    own_id = principal(session, "enterprise").organisation_id
+    other_id = org_id(session, "云川晶硅科技有限公司")
+    patent_ids = files.enterprise_file(session, operator, other_id)["patents"]["items"]
+    assert patent_ids
+    pid = patent_ids[0]["id"]
+    common = {"patent_ids": [pid], "supplier": "云川晶硅科技有限公司", "supplier_organisation_id": other_id}
+    bought = deals.create_deal(session, operator, kind="transfer", title="热场专利转让", counterparty="本企业",
+                               counterparty_organisation_id=own_id, contract_amount_yuan="12345678.90",
+                               reference="T-H9-1", **common)
+    bought = deals.transition(session, operator, bought["id"], "signed", bought["version"], {})
+    drafted = deals.create_deal(session, operator, kind="licence_ordinary", title="切片工艺普通许可",
+                                counterparty="本企业", counterparty_organisation_id=own_id, **common)
+    deals.create_deal(session, operator, kind="licence_ordinary", title="别家的许可", counterparty="另一家企业",
+                      **common)  # another counterparty: not in this file
+
+    own = files.enterprise_file(session, principal(session, "enterprise"), own_id)["deals"]
+    assert own["total"] == 2 and own["signed"] == 1 and own["signed_amount_yuan"] == "12,345,678.90"
+    by_id = {d["id"]: d for d in own["items"]}
+    assert set(by_id) == {bought["id"], drafted["id"]}
+    assert [d["id"] for d in own["items"]] == [drafted["id"], bought["id"]]  # newest first
+    first = by_id[bought["id"]]
+    assert (first["kind"], first["state"], first["role"], first["contract_amount_display"]) == (
+        "transfer", "signed", "counterparty", "12,345,678.90")
+    assert first["patent_ids"] == [pid] and first["patent_numbers"][0]
+    assert "1 signed" in own["message_en"] and "¥12,345,678.90" in own["message_zh"]
+    # the supplier's file shows all three, each with its role
+    supplier_side = files.enterprise_file(session, operator, other_id)["deals"]
+    assert supplier_side["total"] == 3 and {d["role"] for d in supplier_side["items"]} == {"supplier"}
 
 
 def test_an_enterprise_edits_its_own_file_but_not_its_name(session):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -16,6 +17,7 @@ from serving import api_client, browser_session, csrf_of, running_server
 from lingxi.db import open_database
 from lingxi.demo.loader import load_demo
 from lingxi.enterprises.demo import seed_demo
+from lingxi.market.demo import seed_demo as seed_market_demo
 from lingxi.tagging.jobs import run_tagging
 
 
@@ -26,6 +28,7 @@ def home(tmp_path_factory):
     load_demo(db, size=300)
     run_tagging(db, ["chain_pv", "chain_h2", "chain_ev"], annotations=False)
     seed_demo(db)
+    seed_market_demo(db)  # deals with 青峦睿光 as counterparty, for the file's deals section
     db.dispose()
     return home
 
@@ -135,7 +138,14 @@ def test_pages_render_in_chinese_and_english(platform):
         assert zh in chinese.text and en in english.text, path
     file_page = browser.get(f"/enterprises/{mine}").text
     assert 'id="enterprise-form"' in file_page and 'id="training-records"' in file_page
-    assert "交易模块" in browser.get(f"/enterprises/{mine}", params={"lang": "zh"}).text
+    # the market deals the enterprise is party to, each linking to its deal page (which the enterprise may open)
+    chinese = browser.get(f"/enterprises/{mine}", params={"lang": "zh"}).text
+    assert 'id="enterprise-deals"' in chinese and "单晶炉热场专利转让" in chinese and "实施中" in chinese
+    assert "¥800,000.00" in chinese and "¥480,000.00" in chinese and "受让/被许可方" in chinese
+    assert "In implementation" in browser.get(f"/enterprises/{mine}", params={"lang": "en"}).text
+    deal_ids = re.findall(r'href="/market/deals/(\d+)"', chinese)
+    assert len(deal_ids) >= 4
+    assert browser.get(f"/market/deals/{deal_ids[0]}").status_code == 200
     assert 'id="due-diligence-notes"' not in file_page and 'id="mine-demands"' not in file_page
     demand_id = api_client(platform, "enterprise").get("/api/demands").json()["items"][0]["id"]
     for lang in ("zh", "en"):
@@ -207,6 +217,9 @@ def test_cli_lists_shows_imports_and_mines_as_json(home, tmp_path):
     ruiguang = next(e for e in items if e["name"].startswith("青峦睿光"))
     shown = json.loads(_cli(home, "show", str(ruiguang["id"]), "--json").stdout)
     assert shown["patents"]["total"] > 0 and shown["links"]
+    assert shown["deals"]["total"] >= 4 and {d["role"] for d in shown["deals"]["items"]} == {"counterparty"}
+    text = _cli(home, "show", str(ruiguang["id"]))
+    assert text.returncode == 0 and f"{shown['deals']['total']} platform deals" in " ".join(text.stdout.split())
     book = tmp_path / "e.xlsx"
     book.write_bytes(xlsx([["企业名称", "统一社会信用代码", "行业代码"], ["青峦命令行测试有限公司", "914403001922038216", "3841"],
                            ["青峦命令行坏行有限公司", "", "1234"]]))

@@ -10,7 +10,16 @@ import hashlib
 import numpy as np
 import pytest
 
-from lingxi.db.models import Patent, PatentCitation, PatentClassification, PatentLegalEvent, PatentTag
+from lingxi.db.models import (
+    Deal,
+    DealPatent,
+    OpenLicenceDeclaration,
+    Patent,
+    PatentCitation,
+    PatentClassification,
+    PatentLegalEvent,
+    PatentTag,
+)
 from lingxi.value import cohorts
 from lingxi.value.indicators import compute_indicators
 from lingxi.value.profiles import shipped_indicator_parameters
@@ -41,6 +50,24 @@ def make_patent(session, number: str, *, country="US", kind="B2", doc_type="inve
         session.add(PatentLegalEvent(patent_id=patent.id, date=day, event_class=event_class, description=description))
     session.flush()
     return patent
+
+
+def make_deal(session, state: str, patent_ids, kind: str = "licence_ordinary") -> Deal:
+    """A market deal row as lingxi.market.deals leaves it in `state` (the indicator reads only kind, state, patents)."""
+    deal = Deal(kind=kind, title=f"{kind} {state}", state=state, supplier="青峦大学", counterparty="星澜电池有限公司",
+                signed_on=None if state in ("draft", "cancelled") else dt.date(2024, 3, 1), implementation_evidence=[])
+    session.add(deal)
+    session.flush()
+    session.add_all(DealPatent(deal_id=deal.id, patent_id=pid) for pid in patent_ids)
+    session.flush()
+    return deal
+
+
+def declare_open_licence(session, patent_id: int, status: str = "published") -> None:
+    session.add(OpenLicenceDeclaration(patent_id=patent_id, patent_number="ZL1", patentee="青峦大学", payment_method="一次性",
+                                       fee_standard="5 万元", licence_term_years=3, status=status,
+                                       published_on=dt.date(2024, 6, 1) if status == "published" else None))
+    session.flush()
 
 
 @pytest.fixture
@@ -83,6 +110,14 @@ def citation_store(db):
                                 published=d(2022, 9, 1), status="实质审查", ipc=["H01M"]).id
         session.add(PatentTag(patent_id=ids["P1"], taxonomy_name="chain_ev", taxonomy_version=1, node_key="battery",
                               confidence=0.9, source="rule", status="proposed"))
+        # market (§6): P1 has a signed licence, a closed transfer, a cancelled and a draft deal → 2 transactions;
+        # U1 has no deal but a published open-licence declaration; D1 only a withdrawn one
+        make_deal(session, "signed", [ids["P1"]])
+        make_deal(session, "closed", [ids["P1"], ids["C1"]], kind="transfer")
+        make_deal(session, "cancelled", [ids["P1"]])
+        make_deal(session, "draft", [ids["P1"], ids["P2"]])
+        declare_open_licence(session, ids["U1"])
+        declare_open_licence(session, ids["D1"], status="withdrawn")
         session.commit()
         table = compute_indicators(session, shipped_indicator_parameters(), AS_OF)
     index = {pid: k for k, pid in enumerate(table.ids.tolist())}
@@ -130,8 +165,9 @@ def test_missing_data_is_missing_never_zero(citation_store):
     assert value("backward_citations", "C2") == 1 and value("npl_citations", "C2") == 2
     assert value("transfer_events", "P1") == 1 and value("pledge_events", "P1") == 0
     assert value("transfer_events", "P2") is None and "no legal events" in source("transfer_events", "P2")
-    assert value("platform_transactions", "P1") is None
-    assert "not built yet" in source("platform_transactions", "P1")
+    # the platform's deal register is complete: no deal is 0, not missing
+    assert value("platform_transactions", "P2") == 0
+    assert source("platform_transactions", "P2") == "market deals signed or later"
     assert value("family_size", "P1") == 2  # US + JP priority
     assert value("family_size", "P2") is None
     assert value("scope", "P1") == 1 and value("scope", "C2") == 2 and value("scope", "D1") is None
@@ -182,3 +218,28 @@ def test_small_cohorts_fall_back_to_the_field_then_to_all():
     assert assigned.labels[0] == "wipo:A|2019" and assigned.levels[0] == "field_year"
     assert assigned.labels[5] == "wipo:A|*" and assigned.levels[5] == "field" and assigned.sizes[5] == 7
     assert assigned.labels[7] == "all" and assigned.sizes[7] == 9
+
+
+def test_platform_transactions_count_signed_deals_once_per_application(citation_store, db):
+    _, value, source, _, _ = citation_store
+    assert value("platform_transactions", "P1") == 2  # signed + closed; cancelled and draft never happened
+    assert value("platform_transactions", "C1") == 1  # the closed transfer named it too
+    assert value("platform_transactions", "U1") == 0
+    assert "open licence declared" in source("platform_transactions", "U1")
+    assert "open licence" not in source("platform_transactions", "D1")  # withdrawn: no offer any more
+
+    # the A and the B of one application are one invention: a deal naming both counts once, for both
+    d = dt.date
+    with db.sessions() as session:
+        a = make_patent(session, "CN115000009", country="CN", kind="A", filed=d(2021, 1, 4),
+                        published=d(2021, 7, 1), application="CN2021100000091", ipc=["H01M"]).id
+        b = make_patent(session, "CN115000009", country="CN", kind="B", filed=d(2021, 1, 4),
+                        published=d(2023, 2, 1), granted=d(2023, 2, 1), status="有效",
+                        application="CN2021100000091", ipc=["H01M"]).id
+        make_deal(session, "in_implementation", [a, b], kind="equity")
+        make_deal(session, "filed", [b])
+        session.commit()
+        table = compute_indicators(session, shipped_indicator_parameters(), AS_OF)
+    index = {pid: k for k, pid in enumerate(table.ids.tolist())}
+    assert table.values["platform_transactions"][index[a]] == 2
+    assert table.values["platform_transactions"][index[b]] == 2

@@ -48,7 +48,8 @@ def test_every_patent_gets_indicators_and_a_score_per_scenario(scored):
         row = session.scalars(select(PatentIndicatorSet)).first()
         assert row.cohort.startswith("wipo:Electrical machinery, apparatus, energy|")
         assert all(v is None or 0.0 <= v <= 1.0 for v in row.normalised.values())
-        assert row.raw["platform_transactions"] is None and row.normalised["platform_transactions"] is None
+        # no market deal on the platform: a real 0, scored like any other value (not missing)
+        assert row.raw["platform_transactions"] == 0 and row.normalised["platform_transactions"] is not None
 
 
 def test_breakdown_adds_up_to_the_score_and_grades_follow_the_thresholds(scored):
@@ -64,8 +65,10 @@ def test_breakdown_adds_up_to_the_score_and_grades_follow_the_thresholds(scored)
             expected = next((g for g in "ABC" if row.score >= t[g]), "D")
             assert row.grade == expected
             assert 0 <= row.score <= 100
-            # the market module does not exist yet: that indicator is listed as missing, its weight redistributed
-            if "platform_transactions" in row.breakdown["missing"]:
+            # an indicator the data cannot tell is listed as missing and its weight redistributed; platform deals
+            # are always known (the platform's own register)
+            assert "platform_transactions" not in row.breakdown["missing"]
+            if row.breakdown["missing"]:
                 assert row.coverage < 1.0
             for dim in row.breakdown["dimensions"].values():
                 for name, item in dim["indicators"].items():

@@ -1,5 +1,6 @@
 """The enterprise file (一企一档): an organisation of kind enterprise/soe plus its EnterpriseProfile, with linked
-patents, demands, deals, pledges, training records, due-diligence notes and risk indicators gathered in one view.
+patents, demands, market deals (as a party), pledges, training records, due-diligence notes and risk indicators
+gathered in one view.
 
 The organisation's own fields (name, credit code, region, contacts, notes) stay on Organisation; the profile only adds
 what an enterprise file needs beyond the directory. Access rules: lingxi/enterprises/access.py.
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.organisations import full_view, public_view
 from lingxi.accounts.principal import Principal
 from lingxi.db.audit import acting_as
 from lingxi.db.models import (
+    Deal,
+    DealPatent,
     DueDiligenceNote,
     EnterpriseProfile,
     Organisation,
@@ -36,6 +39,8 @@ from lingxi.enterprises.access import (
 from lingxi.enterprises.patent_links import enterprise_patent_ids, list_links
 from lingxi.enterprises.risk import computed_risks
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from lingxi.market.deals import deal_dict, deals_query
+from lingxi.value.facts import DEAL_DONE_STATES
 
 SIZE_CLASSES = ("micro", "small", "medium", "large")  # 微型 / 小型 / 中型 / 大型 (工信部联企业〔2011〕300号)
 SIZE_SYNONYMS = {"微型": "micro", "微型企业": "micro", "小型": "small", "小型企业": "small", "中型": "medium",
@@ -46,6 +51,7 @@ PROFILE_FIELDS = ("industry_code", "size_class", "products", "employees", "found
                   "risk_indicators")
 PUBLIC_PROFILE_FIELDS = ("industry_code", "size_class", "products")  # the directory may show what a firm makes
 PATENTS_SHOWN = 50
+DEALS_SHOWN = 50
 
 
 def clean_values(raw: dict) -> tuple[dict, dict]:
@@ -283,6 +289,43 @@ def _pledges(session: Session, patent_ids: list[int]) -> dict:
          "released_on": p.released_on.isoformat() if p.released_on else None} for p, title, number in rows]}
 
 
+def _deals(session: Session, actor: Principal, organisation_id: int) -> dict:
+    """The market deals (SPEC §6) the enterprise is a party to, as supplier or counterparty organisation, newest
+    first. The market's own reading rule (lingxi.market.deals.deals_query) still applies, so the file never shows a
+    deal its reader could not open at /market/deals/{id}. Parties named only in text (no organisation) cannot be
+    attributed to a file safely and are left out."""
+    party = or_(Deal.supplier_organisation_id == organisation_id, Deal.counterparty_organisation_id == organisation_id)
+    statement = deals_query(actor).where(party)
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    rows = session.scalars(statement.limit(DEALS_SHOWN)).all()
+    patents: dict[int, list[int]] = {d.id: [] for d in rows}
+    numbers: dict[int, str] = {}
+    if rows:
+        for deal_id, patent_id, number in session.execute(
+                select(DealPatent.deal_id, DealPatent.patent_id, Patent.publication_number)
+                .join(Patent, Patent.id == DealPatent.patent_id)
+                .where(DealPatent.deal_id.in_(list(patents))).order_by(DealPatent.id)):
+            patents[deal_id].append(patent_id)
+            numbers[patent_id] = number
+    items = []
+    for deal in rows:
+        view = deal_dict(deal, patents[deal.id])
+        view["role"] = "supplier" if deal.supplier_organisation_id == organisation_id else "counterparty"
+        view["patent_numbers"] = [numbers.get(pid) or str(pid) for pid in patents[deal.id]]
+        # exact yuan with thousands separators (Decimal, not float: the fen must survive on big contracts)
+        view["contract_amount_display"] = (f"{deal.contract_amount_yuan:,.2f}"
+                                           if deal.contract_amount_yuan is not None else None)
+        view["received_display"] = f"{deal.received_yuan or 0:,.2f}"
+        items.append(view)
+    # one line for the CLI and summaries: how many, how many signed or later, their contract total (exact yuan)
+    signed = statement.order_by(None).where(Deal.state.in_(DEAL_DONE_STATES)).subquery()
+    done = session.execute(select(func.count(), func.sum(signed.c.contract_amount_yuan))).one()
+    amount = f"{done[1] or 0:,.2f}"
+    return {"available": True, "total": total, "items": items, "signed": done[0], "signed_amount_yuan": amount,
+            "message_zh": f"平台交易 {total} 笔，其中已签约及以后 {done[0]} 笔，合同金额合计 ¥{amount}",
+            "message_en": f"{total} platform deals, {done[0]} signed or later, contracts worth ¥{amount} in total"}
+
+
 def enterprise_file(session: Session, actor: Principal, organisation_id: int) -> dict:
     """Everything the platform knows about one enterprise, for its own users and operators (一企一档)."""
     require_file_access(actor, organisation_id)
@@ -302,9 +345,7 @@ def enterprise_file(session: Session, actor: Principal, organisation_id: int) ->
             for pid, title, number, date in shown]},
         links=list_links(session, actor, organisation_id),
         demands=demands_of(session, actor, organisation_id),
-        deals={"available": False, "items": [],
-               "message_zh": "暂无交易记录：交易模块（SPEC §6 挂牌交易）尚未建成",
-               "message_en": "No deals yet: the market module (SPEC §6) is not built"},
+        deals=_deals(session, actor, organisation_id),
         pledges=_pledges(session, patent_ids),
         training=[_training_view(r) for r in session.scalars(
             select(TrainingRecord).where(TrainingRecord.organisation_id == organisation_id)

@@ -15,6 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lingxi.db.models import (
+    Deal,
+    DealPatent,
+    OpenLicenceDeclaration,
     Party,
     Patent,
     PatentLegalEvent,
@@ -23,6 +26,7 @@ from lingxi.db.models import (
     PledgeRecord,
     TaxonomyVersion,
 )
+from lingxi.market.deal_states import IN_FORCE
 
 # Words of the legal-status texts the importers keep (demo vocabulary, CNIPA-style exports, USPTO).
 _ENDED = ("lapsed", "expired", "withdrawn", "rejected", "invalid", "revoked", "abandon", "失效", "终止", "届满",
@@ -30,6 +34,18 @@ _ENDED = ("lapsed", "expired", "withdrawn", "rejected", "invalid", "revoked", "a
 _GRANTED = ("granted", "valid", "in force", "active", "有效", "有权", "授权", "维持")
 TERM_YEARS = {"invention": 20, "utility_model": 10, "design": 15}  # from filing, Chinese Patent Law as of 2021
 ACTIVITY_EVENTS = ("transfer", "licence", "pledge", "open_licence")
+# Market deals (SPEC §6) that happened: signed or later; a closed deal happened too, a cancelled one did not.
+DEAL_DONE_STATES = tuple(sorted(IN_FORCE | {"closed"}))
+
+
+@dataclass
+class PlatformDeal:
+    """A market deal on the right, dated by its latest step (see deal_activity_day)."""
+
+    id: int
+    kind: str
+    state: str
+    day: dt.date | None
 
 
 @dataclass
@@ -59,6 +75,8 @@ class Right:
     status_reason: str = ""
     holders: list[Holder] = field(default_factory=list)
     events: dict[str, list[dt.date | None]] = field(default_factory=lambda: defaultdict(list))
+    deals: list[PlatformDeal] = field(default_factory=list)  # market deals signed or later
+    declared_open_licence: tuple[int, dt.date | None] | None = None  # (declaration id, published on) if published
 
     @property
     def region(self) -> tuple[str | None, str | None]:
@@ -160,9 +178,43 @@ def load_rights(session: Session, patent_ids: list[int] | None = None, today: dt
         right.holders = _unique_holders(chosen)
     for patent_id, pledged_on in rows_for(session, select(PledgeRecord.patent_id, PledgeRecord.registered_on), ids):
         owner_of[patent_id].events["pledge_record"].append(pledged_on)
+    _market_facts(session, owner_of, ids, today)
     for right in rights.values():
         right.in_force, right.status_reason = judge_in_force(right, today)
     return list(rights.values())
+
+
+def deal_activity_day(today: dt.date, signed_on, effective_on, filed_on, registered_on, closed_on,
+                      licence_end) -> dt.date | None:
+    """The last day a deal shows the right in use: its latest step (signing, taking effect, filing, registration,
+    closing), or the licence end when that is later (a licence running in the window is activity in the window),
+    never later than today. None when the deal has no date at all."""
+    days = [d for d in (signed_on, effective_on, filed_on, registered_on, closed_on) if d is not None]
+    if licence_end is not None:
+        days.append(min(licence_end, today))
+    return max(days) if days else None
+
+
+def _market_facts(session: Session, owner_of: dict[int, Right], ids: list[int], today: dt.date) -> None:
+    """Platform deals (signed or later) and published open-licence declarations of the rights' publications."""
+    seen: set[tuple[int, int]] = set()
+    for row in rows_for(session, select(DealPatent.patent_id, Deal.id, Deal.kind, Deal.state, Deal.signed_on,
+                                        Deal.effective_on, Deal.filed_on, Deal.registered_on, Deal.closed_on,
+                                        Deal.licence_end)
+                        .join(Deal, Deal.id == DealPatent.deal_id).where(Deal.state.in_(DEAL_DONE_STATES))
+                        .order_by(Deal.id), ids):
+        right = owner_of[row[0]]
+        if (right.patent_id, row[1]) in seen:  # one deal naming the A and the B of one application
+            continue
+        seen.add((right.patent_id, row[1]))
+        right.deals.append(PlatformDeal(row[1], row[2], row[3], deal_activity_day(today, *row[4:])))
+    for patent_id, declaration_id, published_on in rows_for(
+            session, select(OpenLicenceDeclaration.patent_id, OpenLicenceDeclaration.id,
+                            OpenLicenceDeclaration.published_on)
+            .where(OpenLicenceDeclaration.status == "published").order_by(OpenLicenceDeclaration.id), ids):
+        right = owner_of[patent_id]
+        if right.declared_open_licence is None:
+            right.declared_open_licence = (declaration_id, published_on)
 
 
 def _unique_holders(mentions) -> list[Holder]:

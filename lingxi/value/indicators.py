@@ -23,7 +23,17 @@ import yaml
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from lingxi.db.models import Patent, PatentCitation, PatentClassification, PatentLegalEvent, PatentTag
+from lingxi.db.models import (
+    Deal,
+    DealPatent,
+    OpenLicenceDeclaration,
+    Patent,
+    PatentCitation,
+    PatentClassification,
+    PatentLegalEvent,
+    PatentTag,
+)
+from lingxi.value.facts import DEAL_DONE_STATES
 from lingxi.value.vocabulary import INDICATORS
 
 NAMES = tuple(INDICATORS)
@@ -164,7 +174,7 @@ def compute_indicators(session: Session, parameters: dict[str, Any], as_of: dt.d
     status = _legal(session, table, rows, index, group, groups, filing, granted, parameters, today)
     table.status = status
     _chain_growth(session, table, index, group, parameters, as_of)
-    table.set("platform_transactions", np.full(n, np.nan), 0, ["missing: market module (§6) not built yet"])
+    _platform_transactions(session, table, index, group, groups)
     _fields(session, table, index, main_ipc)
     return table
 
@@ -526,6 +536,39 @@ def _legal(session: Session, table: IndicatorTable, rows, index: dict[int, int],
         table.set(name, np.where(events_known, counts[event_class][group], np.nan), events_known.astype(np.int16),
                   texts)
     return status
+
+
+def _platform_transactions(session: Session, table: IndicatorTable, index: dict[int, int], group: np.ndarray,
+                           groups: int) -> None:
+    """Deals on the platform (SPEC §6) per application: distinct market deals signed or later, not cancelled.
+
+    The platform's own deal register is complete for the platform, so a patent without a deal has 0 (a real zero),
+    never missing. A deal naming both the A and the B of one application counts once. The source also says when a
+    published open-licence declaration offers the patent (anyone may take a licence: a market signal too).
+    Two set-based queries per run, however many patents; a draft is only talk and a cancelled deal never happened,
+    a closed one did (lingxi.value.facts.DEAL_DONE_STATES)."""
+    deals_of_group: dict[int, set[int]] = defaultdict(set)
+    for pid, deal_id in session.connection().execute(
+        select(DealPatent.patent_id, DealPatent.deal_id).join(Deal, Deal.id == DealPatent.deal_id)
+        .where(Deal.state.in_(DEAL_DONE_STATES))
+    ).all():
+        k = index.get(pid)
+        if k is not None:
+            deals_of_group[int(group[k])].add(deal_id)
+    per_group = np.zeros(groups)
+    for g, found in deals_of_group.items():
+        per_group[g] = len(found)
+    declared = np.zeros(groups, dtype=bool)
+    for (pid,) in session.connection().execute(
+        select(OpenLicenceDeclaration.patent_id).where(OpenLicenceDeclaration.status == "published")
+        .group_by(OpenLicenceDeclaration.patent_id)
+    ).all():
+        k = index.get(pid)
+        if k is not None:
+            declared[group[k]] = True
+    codes = declared[group].astype(np.int16)
+    table.set("platform_transactions", per_group[group], codes,
+              ["market deals signed or later", "market deals signed or later; open licence declared on the platform"])
 
 
 def _term_end(country: str | None, doc_type: str | None, filing: float, grant: float,

@@ -5,8 +5,9 @@ The national stock-patent process is 盘点 → 筛选入库 → 市场评价 �
 1. 盘点 (inventory): every granted, in-force right held by a university, institute or SOE (parties.party_type;
    the `sleeping_holder_types` parameter);
 2. 筛选入库 (screening): kept when granted at least N years ago (`sleeping_years`, default 3) and neither
-   transferred, licensed (incl. open licence) nor pledged in the last N years — legal events of those classes and
-   operator-recorded pledges; an undated event counts as recent, since it cannot be shown to be old;
+   transferred, licensed (incl. open licence) nor pledged in the last N years — legal events of those classes,
+   operator-recorded pledges and market deals on the platform (SPEC §6: any kind, signed or later, dated by their
+   latest step or a licence's end); an undated event counts as recent, since it cannot be shown to be old;
 3. 市场评价 (market assessment): the licensing-scenario grade (lingxi.value, A–D; "unscored" before scoring has
    run), the chain node (deepest chain tag), the node's demand (filings growth of 3 years over the 3 before, leaving
    out the last 18 months that are not published yet, plus open enterprise demands in that node), breadth (IPC
@@ -18,7 +19,9 @@ The national stock-patent process is 盘点 → 筛选入库 → 市场评价 �
    - licence 许可: grade A/B — valuable, keep ownership and license to firms in the node;
    - open licence 开放许可: grade C, or unscored with broad applicability (≥ 2 IPC subclasses or chain nodes) —
      many possible users, low fee, published terms (Patent Law Art 50);
-   - open licence (low fee) for grade D and the rest: find any user before deciding whether to keep paying fees.
+   - open licence (low fee) for grade D and the rest: find any user before deciding whether to keep paying fees;
+   - but a patent with a published open-licence declaration on the platform is not told to declare again: where the
+     rules say open licence, the mode is open_licence_declared — promote the published offer to firms in the node.
 """
 
 from __future__ import annotations
@@ -37,10 +40,11 @@ from lingxi.errors import InvalidInput
 from lingxi.value import parameters as params
 from lingxi.value.facts import ACTIVITY_EVENTS, Right, load_rights, node_names, right_tags, rows_for, tags_of
 
-MODES = ("transfer", "licence", "open_licence", "equity", "pool")
+MODES = ("transfer", "licence", "open_licence", "open_licence_declared", "equity", "pool")
 MODE_LABELS = {"transfer": ("转让", "transfer"), "licence": ("许可", "licence"),
-               "open_licence": ("开放许可", "open licence"), "equity": ("作价入股", "equity"),
-               "pool": ("专利池", "patent pool")}
+               "open_licence": ("开放许可", "open licence"),
+               "open_licence_declared": ("已开放许可·推广对接", "open licence declared: promote it"),
+               "equity": ("作价入股", "equity"), "pool": ("专利池", "patent pool")}
 OPEN_DEMAND_STATUSES = ("new", "matched", "negotiating")
 
 
@@ -124,12 +128,38 @@ def is_sleeping(right: Right, years: int, holder_types: set[str], today: dt.date
         for day in right.events.get(event_class, []):
             if day is None or day >= since:
                 return False, f"{event_class} {day.isoformat() if day else '(undated)'} within {years} years"
+    for deal in right.deals:
+        if deal.day is None or deal.day >= since:
+            return False, (f"platform deal {deal.id} ({deal.kind}, {deal.state}) "
+                           f"{deal.day.isoformat() if deal.day else '(undated)'} within {years} years")
     return True, f"no transfer, licence or pledge since {since.isoformat()}"
 
 
-def recommend(right: Right, grade: str | None, node: tuple[str, str] | None, growth: float | None,
+def recommend(right: Right | None, grade: str | None, node: tuple[str, str] | None, growth: float | None,
               demands: int, breadth: int, trl: int | None, cluster: int, values: dict) -> tuple[str, str, str]:
     """(mode, reason in Chinese, reason in English) by the rules of the module docstring."""
+    mode, why_zh, why_en = _by_rules(grade, node, growth, demands, breadth, trl, cluster, values)
+    declared = right.declared_open_licence if right is not None else None
+    if declared is None:
+        return mode, why_zh, why_en
+    number, day = declared
+    if mode != "open_licence":  # the published offer stays; the stronger mode is still the advice
+        return (mode, f"{why_zh}（已发布开放许可声明 #{number}）",
+                f"{why_en} (open licence already declared, #{number})")
+    when_zh = f"已于 {day.isoformat()} " if day else "已"
+    when_en = f" on {day.isoformat()}" if day else ""
+    basis_zh = f"价值等级 {grade}" if grade else "尚未评分"
+    basis_en = f"grade {grade}" if grade else "not scored yet"
+    reason_zh = (f"{when_zh}发布开放许可声明 #{number}，无需重复声明；{basis_zh}，"
+                 "宜向节点内企业推广该声明、在对接会上寻找被许可人")
+    reason_en = (f"open licence already declared{when_en} (#{number}), do not declare again; {basis_en}: promote "
+                 "the published offer to firms in the node and at matchmaking events")
+    return "open_licence_declared", reason_zh, reason_en
+
+
+def _by_rules(grade: str | None, node: tuple[str, str] | None, growth: float | None, demands: int, breadth: int,
+              trl: int | None, cluster: int, values: dict) -> tuple[str, str, str]:
+    """The tiered-promotion rules alone, before the platform's own offers are taken into account."""
     strong = (growth is not None and growth >= float(values["strong_demand_growth"])) or demands > 0
     demand_zh = (f"节点申请增长 {growth:+.0%}" if growth is not None else "节点增长未知") + (
         f"，{demands} 项未解决企业需求" if demands else "")
@@ -239,4 +269,5 @@ def sleeping_report(session: Session, actor, years: int | None = None, holder: s
 
 def _last_activity(right: Right) -> str | None:
     days = [d for c in (*ACTIVITY_EVENTS, "pledge_record") for d in right.events.get(c, []) if d is not None]
+    days += [deal.day for deal in right.deals if deal.day is not None]
     return max(days).isoformat() if days else None

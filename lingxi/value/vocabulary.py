@@ -35,7 +35,8 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
     "open_licence_events": ("开放许可声明", "Open licence declarations", "open licence declarations"),
     "chain_growth": ("产业链节点申请增速", "Chain-node filing growth",
                      "growth of filings on the patent's industry-chain nodes over recent years"),
-    "platform_transactions": ("平台交易次数", "Platform transactions", "deals on the platform (§6 market)"),
+    "platform_transactions": ("平台交易次数", "Platform transactions",
+                              "market deals on the platform (§6), signed or later, not cancelled"),
 }
 
 
