@@ -1,0 +1,1 @@
+"""Shipped programme templates (YAML), installed on first use."""

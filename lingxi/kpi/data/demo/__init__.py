@@ -1,0 +1,1 @@
+"""The demo province's programme, loaded by lingxi.kpi.demo."""
