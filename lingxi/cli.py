@@ -23,6 +23,9 @@ from lingxi.enterprises.cli import app as enterprises_app
 from lingxi.matching.cli import app as match_app
 from lingxi.push.cli import app as push_app
 from lingxi.market.cli import app as market_app
+from lingxi.finance.cli import app as finance_app
+from lingxi.pools.cli import app as pools_app
+from lingxi.kpi.cli import app as kpi_app
 
 app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
 patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
@@ -39,6 +42,9 @@ app.add_typer(enterprises_app, name="enterprises")
 app.add_typer(match_app, name="match")
 app.add_typer(push_app, name="push")
 app.add_typer(market_app, name="market")
+app.add_typer(finance_app, name="finance")
+app.add_typer(pools_app, name="pools")
+app.add_typer(kpi_app, name="kpi")
 
 console = Console()
 err_console = Console(stderr=True)

@@ -60,19 +60,23 @@ MARKET_POST = "market.post"  # list patents and declare open licences (a supplie
 MARKET_TRADE = "market.trade"  # send enquiries on listings, accept open licences (for one's own organisation)
 MARKET_APPROVE = "market.approve"  # approve / reject listings, assign brokers, market parameters
 DEALS_MANAGE = "deals.manage"  # the deal desk and events: operators every deal, brokers the deals assigned to them
+KPI_MANAGE = "kpi.manage"  # programmes and targets, manual adjustments, patent flags; KPI drill-down to records
+FINANCE_PLEDGES = "finance.pledges"  # pledge-eligible lists of every holder, pledge cases (financiers: own institution)
+FINANCE_MANAGE = "finance.manage"  # every institution, product and pledge case (operators)
+POOLS_MANAGE = "pools.manage"  # create pools, members, patents, licences, royalty payments (operators)
 
 _EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN, MATCH_RUN,
                  SUBSCRIPTIONS_OWN}
 _OPERATIONS = {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL, TAGS_REVIEW, VALUE_CONFIGURE,
                ENTERPRISES_MANAGE, DEMANDS_POST, PUSH_MANAGE, MARKET_POST, MARKET_TRADE, MARKET_APPROVE,
-               DEALS_MANAGE}
+               DEALS_MANAGE, FINANCE_PLEDGES, FINANCE_MANAGE, POOLS_MANAGE, KPI_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.operator: frozenset(_EVERY_MEMBER | _OPERATIONS),
     Role.supplier: frozenset(_EVERY_MEMBER | {MARKET_POST}),
     Role.enterprise: frozenset(_EVERY_MEMBER | {DEMANDS_POST, MARKET_TRADE}),
     Role.broker: frozenset(_EVERY_MEMBER | {DEALS_MANAGE}),
-    Role.financier: frozenset(_EVERY_MEMBER),
+    Role.financier: frozenset(_EVERY_MEMBER | {FINANCE_PLEDGES}),
     # A regulator reads aggregates: no organisation directory, no record of any single enterprise.
     Role.regulator: frozenset({PATENTS_READ, STATS_READ}),
     Role.admin: frozenset(_EVERY_MEMBER | _OPERATIONS | {USERS_MANAGE, AUDIT_READ}),

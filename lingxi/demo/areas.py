@@ -1,5 +1,7 @@
-"""Each built area adds its own demo records once the demo patents are imported and tagged, in this order
-(value before matching: matches show value grades; enterprises before matching and push: they need demands)."""
+"""Each built area adds its own demo records once the demo patents are imported and tagged, in this order:
+enterprises before the market (deals need parties) and before matching and push (they need demands); the market
+before value (platform deals are a value indicator and wake sleeping patents); value before finance, pools and
+matching (pledge lists, catalogues and matches show grades); KPIs last (they count everything)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,14 @@ from lingxi.db import Database
 
 def seed_area_demos(db: Database) -> None:
     from lingxi.enterprises.demo import seed_demo as seed_enterprises
+    from lingxi.finance.demo import seed_demo as seed_finance
+    from lingxi.kpi.demo import seed_demo as seed_kpi
     from lingxi.market.demo import seed_demo as seed_market
     from lingxi.matching.demo import seed_demo as seed_matching
+    from lingxi.pools.demo import seed_demo as seed_pools
     from lingxi.push.demo import seed_demo as seed_push
     from lingxi.value.demo import seed_demo as seed_value
 
-    for seed in (seed_value, seed_enterprises, seed_market, seed_matching, seed_push):
+    for seed in (seed_enterprises, seed_market, seed_value, seed_finance, seed_pools, seed_matching, seed_push,
+                 seed_kpi):
         seed(db)

@@ -31,6 +31,9 @@ from lingxi.web.api import enterprises as enterprises_api
 from lingxi.web.api import matching as matching_api
 from lingxi.web.api import push as push_api
 from lingxi.web.api import market as market_api
+from lingxi.web.api import kpi as kpi_api
+from lingxi.web.api import finance as finance_api
+from lingxi.web.api import pools as pools_api
 from lingxi.web.deps import api_principal, db_session
 from lingxi.web.errors import install_error_handlers
 from lingxi.web.pages import auth as auth_pages
@@ -42,6 +45,9 @@ from lingxi.web.pages import enterprises as enterprises_pages
 from lingxi.web.pages import matching as matching_pages
 from lingxi.web.pages import push as push_pages
 from lingxi.web.pages import market as market_pages
+from lingxi.web.pages import kpi as kpi_pages
+from lingxi.web.pages import finance as finance_pages
+from lingxi.web.pages import pools as pools_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -79,10 +85,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (auth_api.router, search_api.router, patents_api.router, tagging_api.router, operations_api.router,
                    value_api.router, enterprises_api.router, matching_api.router, push_api.router,
-                   market_api.router,
+                   market_api.router, finance_api.router, pools_api.router,
                    auth_pages.router, main_pages.router, operations_pages.router, tagging_pages.router,
                    value_pages.router, enterprises_pages.router, matching_pages.router, push_pages.router,
-                   market_pages.router):
+                   finance_pages.router, pools_pages.router, market_pages.router, kpi_api.router, kpi_pages.router):
         app.include_router(router)
 
     @app.get("/api/health", tags=["platform 平台"], summary="Liveness: answers without credentials")

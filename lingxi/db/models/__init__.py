@@ -2,8 +2,40 @@
 
 from lingxi.db.models.accounts import ApiToken, LoginSession, Organisation, User
 from lingxi.db.models.audit import AuditEntry
+from lingxi.db.models.enterprises import (
+    Demand,
+    DemandStatusChange,
+    DueDiligenceNote,
+    EnterprisePatentLink,
+    EnterpriseProfile,
+    TrainingRecord,
+)
 from lingxi.db.models.imports import ImportJob, ImportRejection
+from lingxi.db.models.finance import FinanceProduct, FinancialInstitution, PledgeApplication
+from lingxi.db.models.market import (
+    Deal,
+    DealPatent,
+    DealPayment,
+    DealTransition,
+    Listing,
+    ListingEnquiry,
+    ListingPatent,
+    MarketEvent,
+    MarketParameter,
+    NegotiationEntry,
+    OpenLicenceAcceptance,
+    OpenLicenceDeclaration,
+)
+from lingxi.db.models.matching import MatchFeedback
 from lingxi.db.models.parties import Party, PartyAlias
+from lingxi.db.models.pools import (
+    PatentPool,
+    PoolLicence,
+    PoolMember,
+    PoolPatent,
+    PoolRoyaltyAllocation,
+    PoolRoyaltyPayment,
+)
 from lingxi.db.models.patents import (
     Patent,
     PatentCitation,
@@ -12,7 +44,25 @@ from lingxi.db.models.patents import (
     PatentParty,
     PatentRevision,
 )
+from lingxi.db.models.push import (
+    InboxMessage,
+    PushChannelDelivery,
+    PushCursor,
+    PushDelivery,
+    PushRun,
+    Subscription,
+    SubscriptionVector,
+)
+from lingxi.db.models.kpi import IndicatorAdjustment, PatentFlag, Programme, ProgrammeIndicator
 from lingxi.db.models.tagging import PatentAnnotation, PatentTag, TaggingRun, TaxonomyNodeRow, TaxonomyVersion
+from lingxi.db.models.value import PatentIndicatorSet, PatentValueScore, ValueProfile
+from lingxi.db.models.value_operations import (
+    ComparableTransaction,
+    PatentAward,
+    PledgeRecord,
+    RegionPopulation,
+    ValueParameter,
+)
 
 __all__ = [
     "ApiToken",
@@ -20,8 +70,27 @@ __all__ = [
     "LoginSession",
     "Organisation",
     "User",
+    "Demand",
+    "DemandStatusChange",
+    "DueDiligenceNote",
+    "EnterprisePatentLink",
+    "EnterpriseProfile",
+    "TrainingRecord",
     "ImportJob",
     "ImportRejection",
+    "Deal",
+    "DealPatent",
+    "DealPayment",
+    "DealTransition",
+    "Listing",
+    "ListingEnquiry",
+    "ListingPatent",
+    "MarketEvent",
+    "MarketParameter",
+    "NegotiationEntry",
+    "OpenLicenceAcceptance",
+    "OpenLicenceDeclaration",
+    "MatchFeedback",
     "Party",
     "PartyAlias",
     "Patent",
@@ -30,9 +99,37 @@ __all__ = [
     "PatentLegalEvent",
     "PatentParty",
     "PatentRevision",
+    "InboxMessage",
+    "PushChannelDelivery",
+    "PushCursor",
+    "PushDelivery",
+    "PushRun",
+    "Subscription",
+    "SubscriptionVector",
     "PatentAnnotation",
     "PatentTag",
     "TaggingRun",
     "TaxonomyNodeRow",
     "TaxonomyVersion",
+    "PatentIndicatorSet",
+    "PatentValueScore",
+    "ValueProfile",
+    "ComparableTransaction",
+    "PatentAward",
+    "PledgeRecord",
+    "RegionPopulation",
+    "ValueParameter",
+    "FinanceProduct",
+    "FinancialInstitution",
+    "PledgeApplication",
+    "PatentPool",
+    "PoolLicence",
+    "PoolMember",
+    "PoolPatent",
+    "PoolRoyaltyAllocation",
+    "PoolRoyaltyPayment",
+    "IndicatorAdjustment",
+    "PatentFlag",
+    "Programme",
+    "ProgrammeIndicator",
 ]

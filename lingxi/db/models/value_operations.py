@@ -59,6 +59,11 @@ class PledgeRecord(TimestampMixin, Base):
     released_on: Mapped[dt.date | None] = mapped_column(Date)
     registration_number: Mapped[str | None] = mapped_column(String(40))
     recorded_by: Mapped[str] = mapped_column(String(80), default="system")
+    # Added by the finance area (migration 0011): the pledge case and product a registered pledge came from.
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finance_pledge_applications.id", ondelete="SET NULL"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("finance_products.id", ondelete="SET NULL"))
+    term_months: Mapped[int | None] = mapped_column(Integer)
 
 
 class RegionPopulation(TimestampMixin, Base):
