@@ -178,7 +178,12 @@ def _pledges(ctx: Context, scope: Scope) -> list[PledgeRecord]:
 @computation("pledge_count", "count", "质押融资项目数", "Pledge financing projects")
 def pledge_count(ctx: Context, scope: Scope, params: dict) -> Figure:
     rows = _pledges(ctx, scope)
-    return Figure(Decimal(len(rows)), [("pledge", r.id) for r in rows])
+    # One financing project may pledge several patents (one record each): a §8 pledge case or a registration
+    # number groups them; a record with neither is a project of its own.
+    projects = {(("case", r.application_id) if r.application_id is not None
+                 else ("registration", r.registration_number) if r.registration_number else ("record", r.id))
+                for r in rows}
+    return Figure(Decimal(len(projects)), [("pledge", r.id) for r in rows])
 
 
 @computation("pledge_amount", "yuan", "质押融资金额", "Pledge financing amount")
