@@ -3,7 +3,7 @@ benchmark demands of bench/matching_quality.py): MRR@10 and Recall@10 of the tar
 and for plain BM25 and plain dense retrieval, over a data directory that holds cn_patents_dev (imported, embedded
 and tagged).
 
-    LINGXI_HOME=/tmp/h4home .venv/bin/python bench/matching_tuning.py [--weights '{"concepts": 0.3}'] [--cross-weights '{"keyword": 0.3}'] [--views]
+    LINGXI_HOME=/tmp/h4home .venv/bin/python bench/matching_tuning.py [--search-queries] [--no-second-opinion] [--weights '{"concepts": 0.3}'] [--cross-weights '{"keyword": 0.3}'] [--views]
 
 Writes bench/results/matching_tuning.json.
 """
@@ -45,6 +45,10 @@ def main() -> None:
     parser.add_argument("--search-queries", action="store_true",
                         help="also the search benchmark's lay queries with a cn_patents_dev target (extra groups)")
     parser.add_argument("--views", action="store_true", help="embed the demand's sentences as extra views")
+    parser.add_argument("--second-opinion-depth", type=int, default=None, help="USE's nearest patents as candidates")
+    parser.add_argument("--no-second-opinion", action="store_true",
+                        help="without USE's second opinion (the vectors must be built for it to count: "
+                             "`lingxi index embed`)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "matching_tuning.json")
     args = parser.parse_args()
     settings = load_settings(args.home)
@@ -52,7 +56,8 @@ def main() -> None:
     search = SearchService(settings, db)
     engine = MatchEngine(settings, db, search, weights=json.loads(args.weights), views=args.views,
                          cross_weights=json.loads(args.cross_weights), prf=args.prf,
-                         translated_view=args.translated_view)
+                         translated_view=args.translated_view, second_opinion=not args.no_second_opinion,
+                         **({} if args.second_opinion_depth is None else {"second_opinion_depth": args.second_opinion_depth}))
     demands = [json.loads(line) for line in (ROOT / "data" / "matching_tuning.jsonl").read_text("utf-8").splitlines()
                if line.strip()]
     if args.search_queries:
@@ -86,6 +91,7 @@ def main() -> None:
             misses.append({"id": demand["id"], "group": demand["group"],
                            "rank": order.index(target) + 1 if target in order else None})
     report = {"corpus": corpus, "demands": len(demands), "weights": engine.weights, "cross_weights": engine.cross_weights, "views": args.views,
+              "second_opinion": not args.no_second_opinion,
               "groups": {g: {name: metrics(r) for name, r in lists.items()} for g, lists in ranks.items()},
               "all": {name: metrics([r for lists in ranks.values() for r in lists[name]])
                       for name in ("engine", "bm25", "dense")},

@@ -50,6 +50,7 @@ class Candidates:
     translated_vector: np.ndarray | None = None  # the English demand's translation embedded as a Chinese query
     translated_baseline: float = 0.0
     translated_cosines: dict[int, float] = field(default_factory=dict)
+    second_vector: np.ndarray | None = None  # the demand embedded by USE (lingxi.matching.second_opinion)
 
     @property
     def ids(self) -> list[int]:
@@ -269,11 +270,13 @@ def stored_vectors(manager, ids) -> dict[int, tuple[np.ndarray, str]]:
     out: dict[int, tuple[np.ndarray, str]] = {}
     with manager._rw.read():
         for lang, index in store.indexes.items():
-            for patent_id in ids:
-                if patent_id not in out:
-                    stored = index.get(patent_id)
-                    if stored is not None:
-                        out[patent_id] = (stored, lang)
+            # one gather per language index (index.get per id re-wrapped the whole storage each time: ~6 ms a match)
+            found = [(patent_id, slot) for patent_id in ids if patent_id not in out
+                     and (slot := index._slot_of.get(int(patent_id))) is not None]
+            if found:
+                rows = index.vectors()[[slot for _, slot in found]]  # a copy: safe after the lock is released
+                for (patent_id, _), row in zip(found, rows, strict=True):
+                    out[patent_id] = (row, lang)
     return out
 
 

@@ -44,15 +44,24 @@ from lingxi.matching.features import (
 from lingxi.search.service import SearchService
 from lingxi.settings import Settings
 
-# Relevance features (averaged over those that apply to a pair, then scaled to their total weight) …
-RELEVANCE_WEIGHTS = {"semantic": 0.55, "semantic_view": 0.10, "keyword": 0.10, "concepts": 0.15, "effects": 0.05}
+# Relevance features (averaged over those that apply to a pair, then scaled to RELEVANCE_TOTAL) … `second_opinion`
+# is USE multilingual's cosine (lingxi.matching.second_opinion): tuning set en MRR@10 0.66 → 0.80, paraphrases
+# 0.81 → 0.84 (docs/matching.md).
+RELEVANCE_WEIGHTS = {"semantic": 0.55, "semantic_view": 0.10, "keyword": 0.10, "concepts": 0.15, "effects": 0.05,
+                     "second_opinion": 0.20}
+RELEVANCE_TOTAL = 0.95  # what the relevance features that apply to a pair add up to at best
+# USE's own nearest patents per language added to the candidates (tuning set: lay English queries R@10 0.8 → 0.9,
+# MRR 0.28 → 0.39; ~30 more candidates per match, ~10 % more time)
+SECOND_OPINION_CANDIDATES = 50
 # … and fit features, added when known (unknown = no contribution, and said so in the explanation).
 FIT_WEIGHTS = {"taxonomy": 0.08, "maturity": 0.05, "value": 0.04, "holder": 0.04, "region": 0.03, "licence": 0.04}
 WEIGHTS = {**RELEVANCE_WEIGHTS, **FIT_WEIGHTS}
 # An English demand against a Chinese patent: e5's cross-lingual cosines separate relevant from irrelevant patents
 # less well (docs/semantic-search.md), so the dictionary-translated keyword features weigh more (tuning set: en
 # MRR@10 0.49 → 0.65 with zh groups unchanged, docs/matching.md).
-CROSS_LINGUAL_WEIGHTS = {"semantic": 0.30, "semantic_view": 0.10, "keyword": 0.25, "concepts": 0.25, "effects": 0.05}
+# USE was trained on translation pairs: across languages its opinion weighs more (0.40; 0.3–0.5 all within 0.01).
+CROSS_LINGUAL_WEIGHTS = {"semantic": 0.30, "semantic_view": 0.10, "keyword": 0.25, "concepts": 0.25, "effects": 0.05,
+                         "second_opinion": 0.40}
 
 
 @dataclass
@@ -104,7 +113,8 @@ class MatchEngine:
 
     def __init__(self, settings: Settings, db: Database, search: SearchService | None = None,
                  weights: dict[str, float] | None = None, views: bool = False, candidates: int = CANDIDATES,
-                 cross_weights: dict[str, float] | None = None, prf: float = 0.0, translated_view: bool = False):
+                 cross_weights: dict[str, float] | None = None, prf: float = 0.0, translated_view: bool = False,
+                 second_opinion: bool = True, second_opinion_depth: int = SECOND_OPINION_CANDIDATES):
         self.settings = settings
         self.db = db
         self.search = search or SearchService(settings, db)
@@ -114,6 +124,8 @@ class MatchEngine:
         self.translated_view = translated_view
         self.views = views
         self.candidates = candidates
+        self.second_opinion = second_opinion  # USE vectors as a second semantic opinion (when they are built)
+        self.second_opinion_depth = second_opinion_depth  # USE's own nearest patents added as candidates
 
     # --- public ---------------------------------------------------------------------------------------------------
 
@@ -133,6 +145,8 @@ class MatchEngine:
         holder_types = [value.strip() for value in holder_types or [] if value and value.strip()] or None
         found = retrieve(self.search, text, holder_types, region, self.candidates, self.views, prf=self.prf,
                          translated_view=self.translated_view)
+        if not holder_types and not region:  # filtered lists stay those of the filtered indexes
+            self._second_opinion_candidates(found)
         text_hash = None if demand is not None else query_hash(text)
         with self._session(session) as session:
             ranked = self._rank(session, found, demand, actor, text_hash, region_preference=region or (
@@ -196,6 +210,7 @@ class MatchEngine:
         translated_rel = _relative(found.translated_cosines, {p: "zh" for p in found.translated_cosines},
                                    {"zh": found.translated_baseline}) if found.translated_cosines else {}
         view_rel = _relative(found.view_cosines, found.language_of, None) if found.view_cosines else {}
+        second_rel = self._second_opinion(found)
         feedback_change, feedback_why = self._feedback(session, found, demand, actor, text_hash)
 
         ranked = []
@@ -222,6 +237,7 @@ class MatchEngine:
                 "concepts": concept_share if (words and concept_share is not None) else None,
                 "effects": (len(set(row.effect_terms) & set(demand_effects)) / len(demand_effects))
                 if demand_effects else None,
+                "second_opinion": second_rel.get(patent_id),
             }
             taxonomy_score, shared_nodes = taxonomy_agreement(demand_nodes, row.tags, self._depth)
             holder_score, holder_kind = holder_preference(row.holders)
@@ -252,6 +268,42 @@ class MatchEngine:
             match.rank = rank
         return ranked
 
+    def _second_opinion_candidates(self, found: Candidates) -> None:
+        """USE's own nearest patents join the candidates (bounded like the other lists), with their e5 cosines read
+        from the stored e5 vectors, so a patent only USE finds close still gets every feature."""
+        if self.second_opinion_depth <= 0 or not self.second_opinion or found.vector is None:
+            return
+        from lingxi.matching.candidates import stored_vectors
+        from lingxi.matching.second_opinion import nearest, query_vector, second_opinion
+
+        manager = second_opinion(self.settings.indexes_dir, self.db)
+        found.second_vector, note = query_vector(manager, found.query)
+        if found.second_vector is None:
+            if note and note not in found.notes:
+                found.notes.append(note)
+            return
+        known = set(found.ids)
+        new = [p for p in nearest(manager, found.second_vector, self.second_opinion_depth) if p not in known]
+        for patent_id, (stored, lang) in stored_vectors(self.search.vectors, new).items():
+            found.vectors[patent_id] = stored
+            found.language_of[patent_id] = lang
+            found.semantic[patent_id] = float(stored @ found.vector)
+
+    def _second_opinion(self, found: Candidates) -> dict[int, float]:
+        """USE's cosines for the candidates with a stored USE vector, made relative as e5's are (minus the mean of
+        the candidates' best 50 in each language, over the best margin): the demand is embedded once (~ms)."""
+        if not self.second_opinion or not found.ids:
+            return {}
+        from lingxi.matching.second_opinion import cosines, second_opinion
+
+        scores, languages, note = cosines(second_opinion(self.settings.indexes_dir, self.db), found.query, found.ids,
+                                          found.second_vector)
+        if note and note not in found.notes:
+            found.notes.append(note)
+        if not scores:
+            return {}
+        return _relative(scores, {p: found.language_of.get(p, languages[p]) for p in scores}, None)
+
     def _translated_weights(self, found: Candidates) -> dict[str, float]:
         """IDF of each translated English term: that of its most specific (rarest) translation the corpus holds."""
         if not found.translations:
@@ -265,7 +317,7 @@ class MatchEngine:
         """Contributions: relevance features share their total weight among those that apply; fit features add."""
         weights = self.cross_weights if cross else self.weights
         relevance = {name: value for name, value in values.items() if name in RELEVANCE_WEIGHTS and value is not None}
-        total = sum(self.weights[name] for name in RELEVANCE_WEIGHTS)
+        total = RELEVANCE_TOTAL
         applied = sum(weights[name] for name in relevance) or 1.0
         contributions = {name: weights[name] * value * total / applied for name, value in relevance.items()}
         for name in FIT_WEIGHTS:

@@ -47,6 +47,12 @@ RECHECK_SECONDS = 2.0  # how often a search looks whether another process rewrot
 Progress = Callable[[int, int], None]  # (done, total)
 
 
+# Further vector stores built by the same job after the e5 vectors: factories (indexes dir, db) → a manager, or their
+# "module:function" path (imported when the job runs, so no import order matters): the matching's second-opinion USE
+# vectors (docs/matching.md). A companion whose module cannot be imported is skipped.
+COMPANIONS: list = ["lingxi.matching.second_opinion:second_opinion"]
+
+
 class EmbeddingBusy(RuntimeError):
     """Another process (or thread) is embedding into this vectors folder right now."""
 
@@ -149,6 +155,8 @@ def document_text(title: str | None, abstract: str | None) -> str:
 
 class VectorIndexManager:
     """The vector store of one data directory, shared by every search and job in the process (see module doc)."""
+
+    companion = False  # a companion store (COMPANIONS) does not run companions of its own
 
     def __init__(self, indexes_dir: Path, db: Database):
         self.folder = indexes_dir / "vectors"
@@ -310,18 +318,42 @@ class VectorIndexManager:
             shutil.rmtree(self.folder / key, ignore_errors=True)
         (self.folder / MANIFEST).unlink(missing_ok=True)
 
-    def embed(self, limit: int | None = None, progress: Progress | None = None, rebuild: bool = False) -> int:
+    def embed(self, limit: int | None = None, progress: Progress | None = None, rebuild: bool = False,
+              companions: bool = True) -> int:
         """Embed what the store holds and the vectors lack (see module doc); returns patents embedded.
-        `rebuild` starts from nothing; an unusable on-disk index is rebuilt too. Raises EmbeddingBusy."""
+        `rebuild` starts from nothing; an unusable on-disk index is rebuilt too. Raises EmbeddingBusy.
+        Then, unless `companions` is False, the COMPANIONS stores catch up the same way."""
         if not self._job_lock.acquire(blocking=False):
             raise EmbeddingBusy("an embedding job is already running in this process")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with _FileLock(self.folder / LOCK_FILE):
-                return self._embed(limit, progress, rebuild)
+                done = self._embed(limit, progress, rebuild)
         finally:
             self.progress = (0, 0)
             self._job_lock.release()
+        if companions and not self.companion:
+            self._embed_companions(limit, rebuild)
+        return done
+
+    def _embed_companions(self, limit: int | None, rebuild: bool) -> None:
+        """Each companion store after the e5 vectors, stopped with this job; one failing never fails the e5 job."""
+        for factory in COMPANIONS:
+            if self._stop.is_set():
+                return
+            try:
+                if isinstance(factory, str):
+                    import importlib
+
+                    module, _, name = factory.partition(":")
+                    factory = getattr(importlib.import_module(module), name)
+                other = factory(self.folder.parent, self.db)
+                other._stop = self._stop  # stop() of this job stops the companion's batches too
+                other.embed(limit=limit, rebuild=rebuild)
+            except EmbeddingBusy:
+                log.info("a companion vector store is being embedded elsewhere")
+            except Exception:  # a companion failing never fails the e5 job
+                log.exception("embedding a companion vector store failed")
 
     def _embed(self, limit: int | None, progress: Progress | None, rebuild: bool) -> int:
         from lingxi.search.indexer import KeywordIndexManager
@@ -423,7 +455,7 @@ class VectorIndexManager:
         waiting = self.pending()
         if waiting is not None and waiting <= INLINE_LIMIT:
             try:
-                self.embed()
+                self.embed(companions=False)  # companions (slower) wait for `lingxi index embed` or the server
             except EmbeddingBusy:
                 return "busy"
             return "embedded"
