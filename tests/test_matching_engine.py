@@ -107,6 +107,25 @@ def test_the_target_patent_ranks_first_for_chinese_demands(corpus):
         assert target in ranking(engine.match_text(paraphrase, top_k=5))[:2]
 
 
+def test_the_publications_of_one_application_are_one_match(corpus):
+    _, db, engine = corpus
+    demand = "求一种鞋垫打孔器，代替人工对鞋垫打孔，避免鞋垫屑迸射伤害眼睛"
+    first, second = engine.match_text(demand, top_k=5).matches[:2]
+    with db.sessions() as session, session.begin():  # make the runner-up the B publication of the target's application
+        for patent_id in (first.patent_id, second.patent_id):
+            patent = session.get(Patent, patent_id)
+            patent.country, patent.application_number = "CN", "201910000001.X"
+    try:
+        again = engine.match_text(demand, top_k=5).matches
+        assert again[0].patent_id == first.patent_id
+        assert second.patent_id not in [match.patent_id for match in again]
+        assert [match.rank for match in again] == list(range(1, len(again) + 1))
+    finally:
+        with db.sessions() as session, session.begin():
+            for patent_id in (first.patent_id, second.patent_id):
+                session.get(Patent, patent_id).application_number = None
+
+
 def test_an_english_demand_finds_the_chinese_patent(corpus):
     _, db, engine = corpus
     result = engine.match_text("Our workers punch breathing holes in shoe insoles by hand; flying scraps hurt their "

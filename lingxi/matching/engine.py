@@ -151,7 +151,7 @@ class MatchEngine:
         with self._session(session) as session:
             ranked = self._rank(session, found, demand, actor, text_hash, region_preference=region or (
                 demand.region if demand is not None else None))
-            shown = ranked[:top_k]
+            shown = _one_per_application(ranked)[:top_k]
             if explain_matches:
                 self._explain(session, found, shown, demand)
         result = MatchResult(query=text, matches=[match for match, _ in shown], notes=found.notes,
@@ -494,6 +494,22 @@ class MatchEngine:
                 "contributions": items,
                 "why": explain.why_this_rank(match.rank, items, unknown),
             }
+
+
+def _one_per_application(ranked: list[tuple[PatentMatch, dict]]) -> list[tuple[PatentMatch, dict]]:
+    """An application's publications (its A and its B) are one invention to the reader: keep the best-ranked one,
+    renumbered, so ten matches are ten inventions."""
+    seen: set[str] = set()
+    kept = []
+    for match, details in ranked:
+        application = details["row"].application
+        if application is not None:
+            if application in seen:
+                continue
+            seen.add(application)
+        match.rank = len(kept) + 1
+        kept.append((match, details))
+    return kept
 
 
 def _relative(cosines: dict[int, float], language_of: dict[int, str], baselines: dict[str, float] | None

@@ -60,6 +60,7 @@ class PatentFactsRow:
     effect_terms: list[str] = field(default_factory=list)
     value_grade: str | None = None
     licence: str | None = None  # open_licence | listed | none (market module present), None = unknown
+    application: str | None = None  # "CN:201910123456.7": the A and the B of one application share it
 
     @property
     def text(self) -> str:
@@ -78,10 +79,13 @@ def load_facts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
         return {}
     connection = session.connection()
     facts = {row.id: PatentFactsRow(row.id, row.key, row.external_id, row.publication_number, row.title or "",
-                                    row.abstract or "", row.language)
+                                    row.abstract or "", row.language,
+                                    application=f"{row.country}:{row.application_number}"
+                                    if row.application_number else None)
              for row in connection.execute(select(Patent.id, Patent.key, Patent.external_id,
                                                   Patent.publication_number, Patent.title, Patent.abstract,
-                                                  Patent.language).where(Patent.id.in_(ids)))}
+                                                  Patent.language, Patent.country, Patent.application_number)
+                                           .where(Patent.id.in_(ids)))}
     for row in connection.execute(
         select(PatentParty.patent_id, PatentParty.role, PatentParty.name, Party.id, Party.party_type,
                Party.province, Party.city)
