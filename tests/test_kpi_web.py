@@ -33,7 +33,8 @@ indicators:
   - {{key: "1", name_zh: 中小微企业受让专利数量, unit: 件, computation: sme_received_patents,
      target: {{kind: yearly, values: {{{YEAR}: 2}}}}}}
   - {{key: "amount", name_zh: 合同金额, unit: 万元, computation: sme_contract_amount, target: {{kind: growth, min: 30}}}}
-  - {{key: "revenue", name_zh: 营业收入, unit: 亿元, computation: sme_revenue, target: {{kind: growth, min: 20}}}}
+  - {{key: "revenue", name_zh: 营业收入, unit: 亿元, computation: sme_revenue, params: {{modes: [equity]}},
+     target: {{kind: growth, min: 20}}}}
 """
 
 
@@ -82,7 +83,14 @@ def test_report_computes_from_the_demo_deals_and_says_no_data(platform):
     row = patents["years"][0]
     assert row["year"] == YEAR and row["target"] == 2 and row["actual"] >= 1
     assert row["status"] in ("met", "on_track", "behind")
+    # no demo SME received a patent by equity: no SME benefiting, so no revenue to add up — no data, not 0
     assert revenue["years"][0]["actual"] is None and revenue["years"][0]["status"] == "no_data"
+    # the demo programme's SME revenue comes from the demo enterprises' yearly operating figures
+    demo = regulator.get("/api/kpi/programmes/qingluan-2025-2027", params={"year": YEAR}).json()
+    demo_revenue = next(i for i in demo["indicators"] if i["computation"] == "sme_revenue")["years"][0]
+    assert demo_revenue["actual"] > 0 and demo_revenue["record_count"] >= 1
+    counted = regulator.get(f"/api/kpi/programmes/qingluan-2025-2027/indicators/revenue/{YEAR}").json()
+    assert counted["counts"] == {"operating_year": demo_revenue["record_count"]} and counted["records_hidden"]
     # operators open the figure down to the deals; the deals add up to the figure
     drill = operator.get(f"/api/kpi/programmes/{KEY}/indicators/1/{YEAR}").json()
     deals = drill["records"]["deal"]

@@ -45,6 +45,18 @@ def import_command(file: Annotated[Path, typer.Argument(help="Excel .xlsx with o
         raise typer.Exit(1)
 
 
+@app.command("import-figures")
+def import_figures_command(file: Annotated[Path, typer.Argument(help="Excel .xlsx, one enterprise and year per row.")],
+                           home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """Import yearly operating figures (企业年度经营数据); bad rows are reported with row number and reason."""
+    from lingxi.enterprises.operating import import_operating_years
+
+    report = run_in_transaction(home, lambda session: import_operating_years(session, SYSTEM, file).as_dict())
+    _print_report(report, "operating figures 年度经营数据", as_json)
+    if report["rejected"] and not report["created"] + report["updated"] + report["unchanged"]:
+        raise typer.Exit(1)
+
+
 @app.command("list")
 def list_command(home: HomeOption = None, as_json: JsonOption = False,
                  name: Annotated[Optional[str], typer.Option(help="Part of the name.")] = None,

@@ -19,6 +19,7 @@ from lingxi.demo.catalogue import CITY_BY_NAME, DEMO_PROVINCE, NODE_BY_KEY, ORGA
 from lingxi.enterprises import credit_code
 from lingxi.enterprises.demand_mining import mine_demands
 from lingxi.enterprises.demands import change_status, create_demand
+from lingxi.enterprises.demo_operating import seed_operating_records
 from lingxi.enterprises.files import add_due_diligence_note, add_training, create_enterprise, update_enterprise
 from lingxi.enterprises.patent_links import decide_link, suggest_links
 
@@ -169,3 +170,4 @@ def seed_demo(db: Database) -> None:
                                    "核心团队来自青峦工学院；电池片产线两条；两项发明专利已质押给青峦银行科技支行。"
                                    "（演示数据，虚构）")
             mine_demands(session, DEMO_OPERATOR, ruiguang)
+        seed_operating_records(session, DEMO_OPERATOR, ids)  # yearly figures and patent-product filings

@@ -2,7 +2,8 @@
 
 Each computation takes the request context, a Scope (year and region) and the indicator's params, and returns a
 Figure: the value for that year and region AND the records that make it, so any number can be opened down to its
-deals, payments, pledges, acceptances, events or pushes. A computation whose data the platform does not keep
+deals, payments, pledges, acceptances, events, pushes, operating figures, patent-product filings or cultivated
+platforms. A computation whose data the platform does not keep (or has no record of for that year and region)
 returns value None with the reason ("no data") — never 0, which would read as a real, failed result.
 
 Values come in a base unit (count, yuan, percent); the indicator's unit (万元, 亿元 …) is applied by the evaluator.
@@ -19,16 +20,20 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from lingxi.db.models import (
+    CultivatedPlatform,
     Deal,
     DealPatent,
     DealPayment,
+    EnterpriseOperatingYear,
     MarketEvent,
     OpenLicenceAcceptance,
     PatentFlag,
+    PatentProductFiling,
     PledgeRecord,
     PushDelivery,
     TrainingRecord,
 )
+from lingxi.enterprises.product_filings import COUNTED_STATUSES as FILING_COUNTED_STATUSES
 from lingxi.kpi.scope import SUPPLIER_KINDS, Context, Scope
 from lingxi.market.deal_states import LICENCE_KINDS
 
@@ -257,26 +262,105 @@ def trainees(ctx: Context, scope: Scope, params: dict) -> Figure:
     return Figure(Decimal(total), [("event", e.id) for e in rows] + [("training", r.id) for r in records])
 
 
-# --- what the platform does not record -------------------------------------------------------------------------------
+# --- enterprises' own records: yearly operating figures, patent-product filings, cultivated platforms ---------------
+
+OPERATING_FIGURES = {"total": "revenue_yuan", "patent_products": "patent_revenue_yuan"}
+
+
+def _operating_years(ctx: Context) -> dict[int, dict[int, EnterpriseOperatingYear]]:
+    """organisation id → year → its figures, read once per report."""
+    if "operating_years" not in ctx.memo:
+        by_org: dict[int, dict[int, EnterpriseOperatingYear]] = {}
+        for row in ctx.session.scalars(select(EnterpriseOperatingYear).order_by(EnterpriseOperatingYear.id)):
+            by_org.setdefault(row.organisation_id, {})[row.year] = row
+        ctx.memo["operating_years"] = by_org
+    return ctx.memo["operating_years"]
+
+
+def _benefiting_smes(ctx: Context, scope: Scope, params: dict) -> set[int]:
+    """SMEs the programme has benefited by the end of the year: receivers of a counted deal (the deal indicators'
+    own set, size judged on the signing day) signed on or before that year's last day, and still SMEs at its end —
+    a company that has grown large leaves the population from the year it is large. With `population: all_smes`,
+    every enterprise of the region that was an SME at the year's end."""
+    if params.get("population") == "all_smes":
+        orgs = set()
+        for organisation_id in _operating_years(ctx):
+            organisation = ctx.organisation(organisation_id)
+            if organisation is not None and scope.covers(organisation.id, organisation.province, organisation.city):
+                orgs.add(organisation_id)
+    else:
+        every_year = dataclasses.replace(scope, year=0)  # one memo entry for all years of the report
+        orgs = {ctx.organisation_named(d.counterparty_organisation_id, d.counterparty).id
+                for d in sme_deals(ctx, every_year, params, signed_in_year=False) if d.signed_on <= scope.last_day}
+    return {o for o in orgs if ctx.is_sme_on(o, scope.last_day)}
+
+
+def _operating_sum(ctx: Context, scope: Scope, params: dict, attribute: str, what: str) -> Figure:
+    smes = _benefiting_smes(ctx, scope, params)
+    figures = _operating_years(ctx)
+    rows = [figures[o][scope.year] for o in sorted(smes)
+            if scope.year in figures.get(o, {}) and getattr(figures[o][scope.year], attribute) is not None]
+    if not rows:
+        return no_data(f"none of the {len(smes)} SME(s) benefiting by {scope.year} has reported {what} for that year"
+                       if smes else f"no SME had benefited by {scope.year}")
+    missing = len(smes) - len(rows)
+    return Figure(sum((Decimal(getattr(r, attribute)) for r in rows), Decimal(0)),
+                  [("operating_year", r.id) for r in rows],
+                  f"{missing} of {len(smes)} SME(s) without {what} for {scope.year}" if missing else "")
+
 
 @computation("sme_revenue", "yuan", "中小微企业营业收入", "Revenue of SMEs")
 def sme_revenue(ctx: Context, scope: Scope, params: dict) -> Figure:
-    return no_data("the platform keeps no yearly revenue of enterprises")
+    # params.revenue: total (营业收入, default) | patent_products (专利产品/新产品收入)
+    attribute = OPERATING_FIGURES.get(params.get("revenue") or "total", "revenue_yuan")
+    return _operating_sum(ctx, scope, params, attribute,
+                          "revenue" if attribute == "revenue_yuan" else "revenue from patent products")
 
 
 @computation("sme_employment", "count", "中小微企业就业人数", "Employment of SMEs")
 def sme_employment(ctx: Context, scope: Scope, params: dict) -> Figure:
-    return no_data("enterprise files keep today's headcount only, not a figure per year")
+    return _operating_sum(ctx, scope, params, "employees", "employees")
 
 
 @computation("patent_product_filings", "count", "专利产品备案数", "Patent-product filings")
 def patent_product_filings(ctx: Context, scope: Scope, params: dict) -> Figure:
-    return no_data("the platform does not record patent-product filings (专利产品备案)")
+    """Filings dated in the year, of enterprises in the region that were SMEs on the filing day (`smes_only: false`
+    counts every enterprise); a revoked filing never counts."""
+    rows = ctx.session.scalars(select(PatentProductFiling).where(
+        PatentProductFiling.filed_on >= scope.first_day, PatentProductFiling.filed_on <= scope.last_day,
+        PatentProductFiling.status.in_(FILING_COUNTED_STATUSES)).order_by(PatentProductFiling.id)).all()
+    counted = []
+    for row in rows:
+        organisation = ctx.organisation(row.organisation_id)
+        if organisation is None or not scope.covers(organisation.id, organisation.province, organisation.city):
+            continue
+        if params.get("smes_only", True) and not ctx.is_sme_on(organisation.id, row.filed_on):
+            continue
+        counted.append(row)
+    if not counted:
+        return no_data(f"no patent-product filing (专利产品备案) of an SME is recorded for {scope.year}")
+    return Figure(Decimal(len(counted)), [("product_filing", r.id) for r in counted])
 
 
 @computation("platforms_cultivated", "count", "培育运营平台、服务机构数", "Platforms and agencies cultivated")
 def platforms_cultivated(ctx: Context, scope: Scope, params: dict) -> Figure:
-    return no_data("cultivating a platform is a judgement the platform does not record")
+    """Operation platforms, centres and service agencies recognised in the year (operator records with evidence),
+    in the region of the record (else of its organisation); `kinds` narrows the kinds; revoked ones never count."""
+    query = select(CultivatedPlatform).where(
+        CultivatedPlatform.recognised_on >= scope.first_day, CultivatedPlatform.recognised_on <= scope.last_day,
+        CultivatedPlatform.status == "active")
+    if params.get("kinds"):
+        query = query.where(CultivatedPlatform.kind.in_(list(params["kinds"])))
+    counted = []
+    for row in ctx.session.scalars(query.order_by(CultivatedPlatform.id)):
+        organisation = ctx.organisation(row.organisation_id)
+        province = row.province or (organisation.province if organisation else None)
+        city = row.city or (organisation.city if organisation else None)
+        if scope.covers(row.organisation_id, province, city):
+            counted.append(row)
+    if not counted:
+        return no_data(f"no cultivated platform or service agency is recorded for {scope.year}")
+    return Figure(Decimal(len(counted)), [("platform", r.id) for r in counted])
 
 
 BASE_UNITS = {"count": {"件", "家", "人", "人次", "场", "条", "项", "次"}, "yuan": {"元", "万元", "亿元"},

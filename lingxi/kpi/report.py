@@ -38,6 +38,8 @@ from lingxi.db.models import (
     TrainingRecord,
 )
 from lingxi.errors import InvalidInput
+from lingxi.enterprises.kpi_records import RECORD_TYPES as OPERATING_RECORD_TYPES
+from lingxi.enterprises.kpi_records import record_views as operating_record_views
 from lingxi.kpi.programmes import adjustments_of, find_indicator, get_programme, programme_summary
 from lingxi.kpi.registry import COMPUTATIONS, Figure, in_unit
 from lingxi.kpi.scope import Context, Scope
@@ -262,6 +264,8 @@ def _records(session: Session, record_type: str, ids: list[int]) -> list[dict[st
         return [{"id": p.id, "item_type": p.item_type, "title": p.title, "created_at": _d(p.created_at),
                  "link": p.link}
                 for p in session.scalars(select(PushDelivery).where(PushDelivery.id.in_(ids)).order_by(PushDelivery.id))]
+    if record_type in OPERATING_RECORD_TYPES:  # yearly figures, patent-product filings, cultivated platforms
+        return operating_record_views(session, record_type, ids)
     return [{"id": i} for i in ids]
 
 

@@ -10,7 +10,17 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import Principal
-from lingxi.enterprises import demand_import, demand_mining, demands, excel_import, files, patent_links
+from lingxi.enterprises import (
+    demand_import,
+    demand_mining,
+    demands,
+    excel_import,
+    files,
+    operating,
+    patent_links,
+    platforms,
+    product_filings,
+)
 from lingxi.web.api.schemas import ERROR_RESPONSES, Page
 from lingxi.web.deps import api_principal, db_session
 
@@ -185,6 +195,112 @@ def add_note(organisation_id: int, body: NoteValues, principal: Principal = Depe
 def mine(organisation_id: int, limit: int = 3, principal: Principal = Depends(api_principal),
          session: Session = Depends(db_session, scope="function")) -> list[dict[str, Any]]:
     return demand_mining.mine_demands(session, principal, organisation_id, limit)
+
+
+# ------------------------------------------------- operating figures, patent-product filings, cultivated platforms
+
+class OperatingYearValues(BaseModel):
+    """One year's figures; amounts in yuan (\"50万\" / \"1.2亿\" understood). Figures not sent keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+    year: int
+    revenue_yuan: int | float | str | None = None
+    patent_revenue_yuan: int | float | str | None = None
+    employees: int | None = None
+    rd_spend_yuan: int | float | str | None = None
+    note: str | None = None
+
+
+class FilingValues(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    product_name: str | None = None
+    patent_numbers: list[str] | str | None = None
+    filing_number: str | None = None
+    filed_on: dt.date | None = None
+    authority: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+
+class PlatformValues(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    organisation_id: int | None = None
+    kind: str | None = None
+    province: str | None = None
+    city: str | None = None
+    recognised_on: dt.date | None = None
+    recognised_by: str | None = None
+    evidence: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+
+@router.get("/enterprises/{organisation_id}/operating-years", summary="Yearly operating figures (企业年度经营数据)")
+def list_operating_years(organisation_id: int, principal: Principal = Depends(api_principal),
+                         session: Session = Depends(db_session, scope="function")) -> list[dict[str, Any]]:
+    return operating.operating_years(session, principal, organisation_id)
+
+
+@router.put("/enterprises/{organisation_id}/operating-years", summary="Record or correct one year's figures "
+            "(the enterprise itself, operators)")
+def save_operating_year(organisation_id: int, body: OperatingYearValues, principal: Principal = Depends(api_principal),
+                        session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    record, created = operating.save_operating_year(session, principal, organisation_id, _given(body))
+    return {**record, "created": created}
+
+
+@router.delete("/enterprises/{organisation_id}/operating-years/{year}", status_code=204,
+               summary="Remove one year's figures")
+def delete_operating_year(organisation_id: int, year: int, principal: Principal = Depends(api_principal),
+                          session: Session = Depends(db_session, scope="function")) -> None:
+    operating.delete_operating_year(session, principal, organisation_id, year)
+
+
+@router.post("/enterprise-operating-years/import", summary="Import yearly figures from Excel (operators); bad rows "
+             "reported, good rows kept")
+async def import_operating_years(file: UploadFile = File(...), principal: Principal = Depends(api_principal),
+                                 session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return operating.import_operating_years(session, principal, await file.read(MAX_UPLOAD)).as_dict()
+
+
+@router.get("/enterprises/{organisation_id}/product-filings", summary="Patent-product filings (专利产品备案)")
+def list_filings(organisation_id: int, principal: Principal = Depends(api_principal),
+                 session: Session = Depends(db_session, scope="function")) -> list[dict[str, Any]]:
+    return product_filings.filings_of(session, principal, organisation_id)
+
+
+@router.post("/enterprises/{organisation_id}/product-filings", status_code=201,
+             summary="Record a patent-product filing (the enterprise itself, operators)")
+def add_filing(organisation_id: int, body: FilingValues, principal: Principal = Depends(api_principal),
+               session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return product_filings.add_filing(session, principal, organisation_id, _given(body))
+
+
+@router.patch("/product-filings/{filing_id}", summary="Change a patent-product filing (e.g. revoked)")
+def update_filing(filing_id: int, body: FilingValues, principal: Principal = Depends(api_principal),
+                  session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return product_filings.update_filing(session, principal, filing_id, _given(body))
+
+
+@router.get("/cultivated-platforms", response_model=Page[dict[str, Any]],
+            summary="Cultivated IP operation platforms and service agencies (operators)")
+def list_platforms(page: int = 1, page_size: int = 50, principal: Principal = Depends(api_principal),
+                   session: Session = Depends(db_session, scope="function")):
+    return Page.of(platforms.list_platforms(session, principal, page, page_size))
+
+
+@router.post("/cultivated-platforms", status_code=201, summary="Record a cultivated platform with its evidence "
+             "(operators)")
+def add_platform(body: PlatformValues, principal: Principal = Depends(api_principal),
+                 session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return platforms.add_platform(session, principal, _given(body))
+
+
+@router.patch("/cultivated-platforms/{platform_id}", summary="Correct or revoke a cultivated platform (operators)")
+def update_platform(platform_id: int, body: PlatformValues, principal: Principal = Depends(api_principal),
+                    session: Session = Depends(db_session, scope="function")) -> dict[str, Any]:
+    return platforms.update_platform(session, principal, platform_id, _given(body))
 
 
 # ---------------------------------------------------------------------------------------------- demands

@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import DEMANDS_POST
 from lingxi.db.models import Organisation
-from lingxi.enterprises import demand_import, demand_mining, demands, excel_import, files, patent_links
+from lingxi.enterprises import (
+    demand_import,
+    demand_mining,
+    demands,
+    excel_import,
+    files,
+    operating,
+    patent_links,
+    platforms,
+    product_filings,
+)
 from lingxi.enterprises.access import ENTERPRISE_KINDS, is_operator, may_read_file
 from lingxi.enterprises.chain_nodes import node_names
 from lingxi.errors import LingxiError
@@ -95,6 +105,16 @@ async def enterprise_import(request: Request, file: UploadFile = File(...),
                             status_code=422 if error else 200)
 
 
+@router.post("/enterprises/operating-years/import")
+async def operating_import(request: Request, file: UploadFile = File(...),
+                           principal: Principal = Depends(page_principal),
+                           session: Session = Depends(db_session, scope="function")):
+    data = await file.read(MAX_UPLOAD)
+    report, error = _try(session, lambda: operating.import_operating_years(session, principal, data).as_dict())
+    return _enterprise_list(request, session, principal, 1, "", "", "", report=report, error=error,
+                            status_code=422 if error else 200)
+
+
 def _file_page(request: Request, session: Session, principal: Principal, organisation_id: int,
                error: str | None = None, status_code: int = 200, notice: str | None = None):
     if not may_read_file(principal, organisation_id):
@@ -105,7 +125,10 @@ def _file_page(request: Request, session: Session, principal: Principal, organis
     return render(request, "enterprises/file.html", status_code=status_code, file=file,
                   may_manage=is_operator(principal), may_post=principal.can(DEMANDS_POST),
                   size_classes=files.SIZE_CLASSES, error=error,
-                  notice=notice or request.query_params.get("notice"))
+                  notice=notice or request.query_params.get("notice"),
+                  operating_years=operating.operating_years(session, principal, organisation_id),
+                  product_filings=product_filings.filings_of(session, principal, organisation_id),
+                  filing_statuses=product_filings.STATUSES)
 
 
 @router.get("/enterprises/{organisation_id}")
@@ -162,6 +185,58 @@ async def enterprise_training(request: Request, organisation_id: int, principal:
     if error:
         return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
     return RedirectResponse(f"/enterprises/{organisation_id}#training", 303)
+
+
+@router.post("/enterprises/{organisation_id}/operating-years")
+async def enterprise_operating_year(request: Request, organisation_id: int,
+                                    principal: Principal = Depends(page_principal),
+                                    session: Session = Depends(db_session, scope="function")):
+    raw = await _form(request, ("year", *operating.FIGURES, "note"))
+    _, error = _try(session, lambda: operating.save_operating_year(session, principal, organisation_id, raw))
+    if error:
+        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
+    return RedirectResponse(f"/enterprises/{organisation_id}#operating", 303)
+
+
+@router.post("/enterprises/{organisation_id}/product-filings")
+async def enterprise_product_filing(request: Request, organisation_id: int,
+                                    principal: Principal = Depends(page_principal),
+                                    session: Session = Depends(db_session, scope="function")):
+    raw = await _form(request, product_filings.FIELDS)
+    _, error = _try(session, lambda: product_filings.add_filing(session, principal, organisation_id, raw))
+    if error:
+        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
+    return RedirectResponse(f"/enterprises/{organisation_id}#product-filings", 303)
+
+
+def _platform_page(request: Request, session: Session, principal: Principal, error: str | None = None,
+                   status_code: int = 200, values: dict | None = None):
+    return render(request, "enterprises/platforms.html", status_code=status_code,
+                  result=platforms.list_platforms(session, principal, 1, 200), kinds=platforms.KINDS, error=error,
+                  values=values or {})
+
+
+@router.get("/cultivated-platforms")
+def platform_index(request: Request, principal: Principal = Depends(page_principal),
+                   session: Session = Depends(db_session, scope="function")):
+    return _platform_page(request, session, principal)
+
+
+@router.post("/cultivated-platforms")
+async def platform_create(request: Request, principal: Principal = Depends(page_principal),
+                          session: Session = Depends(db_session, scope="function")):
+    raw = await _form(request, platforms.FIELDS)
+    _, error = _try(session, lambda: platforms.add_platform(session, principal, raw))
+    if error:
+        return _platform_page(request, session, principal, error=error, status_code=422, values=raw)
+    return RedirectResponse("/cultivated-platforms", 303)
+
+
+@router.post("/cultivated-platforms/{platform_id}/revoke")
+def platform_revoke(platform_id: int, note: str = Form(""), principal: Principal = Depends(page_principal),
+                    session: Session = Depends(db_session, scope="function")):
+    platforms.update_platform(session, principal, platform_id, {"status": "revoked", "note": note or None})
+    return RedirectResponse("/cultivated-platforms", 303)
 
 
 @router.post("/enterprises/{organisation_id}/due-diligence")
