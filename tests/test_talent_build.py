@@ -1,0 +1,111 @@
+"""Inventor disambiguation into talents, on real SQLite and PostgreSQL, through the normal import pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from lingxi.accounts.principal import Principal
+from lingxi.db.models import PatentParty, Talent, TalentMention
+from lingxi.errors import NotFound, PermissionDenied
+from lingxi.patents.importing import import_parsed
+from lingxi.patents.records import Classification, ParsedRecord, PartyMention, PatentRecord, SourceLocation
+from lingxi.talent.build import build_talents
+from lingxi.talent.disambiguation import Mention, cluster_mentions, link_threshold
+from lingxi.talent.queries import collaboration_network, list_talents, talent_profile
+
+OPERATOR = Principal(user_id=None, username="op", role="operator")
+REGULATOR = Principal(user_id=None, username="reg", role="regulator")
+ENTERPRISE = Principal(user_id=None, username="ent", role="enterprise")
+
+UNI = "青峦大学"
+COMPANY = "云川新能源科技有限公司"
+OTHER = "北辰电子股份有限公司"
+
+
+def _record(n: int, year: int, applicant: str, inventors: list[str], ipc: str) -> PatentRecord:
+    return PatentRecord(
+        title=f"一种测试装置{n}", publication_number=f"CN1100{n:05d}A", country="CN", kind_code="A",
+        doc_type="invention", application_date=dt.date(year, 3, 1), publication_date=dt.date(year + 1, 3, 1),
+        language="zh", classifications=[Classification("IPC", ipc, True, 0)],
+        parties=[PartyMention("applicant", applicant, 1)]
+        + [PartyMention("inventor", name, i) for i, name in enumerate(inventors, start=1)])
+
+
+RECORDS = [
+    # 王伟 (a common name) at the university, battery lab, always with 李强
+    _record(1, 2015, UNI, ["王伟", "李强", "陈静"], "H01M 4/525"),
+    _record(2, 2016, UNI, ["李强", "王伟"], "H01M 10/0525"),
+    _record(3, 2018, UNI, ["王伟", "李强", "周敏"], "H01M 4/36"),
+    # another 王伟 at an electronics company: no shared co-inventor, applicant or field
+    _record(4, 2017, OTHER, ["王伟", "赵敏"], "G06F 3/041"),
+    _record(5, 2019, OTHER, ["赵敏", "王伟"], "G06F 3/044"),
+    # 欧阳澈 (rare) moves from the university to the company, keeping a co-inventor
+    _record(6, 2014, UNI, ["欧阳澈", "司马青"], "H01M 8/10"),
+    _record(7, 2020, COMPANY, ["欧阳澈", "司马青"], "H01M 8/02"),
+]
+
+
+@pytest.fixture
+def store(db):
+    parsed = (ParsedRecord(r, SourceLocation("test", document=i)) for i, r in enumerate(RECORDS, start=1))
+    summary = import_parsed(db, parsed, source="test")
+    assert summary.rejected == 0
+    return db
+
+
+def test_homonyms_split_and_a_move_joined(store):
+    result = build_talents(store, OPERATOR)
+    assert result["mentions"] == 16
+    with store.sessions() as session:
+        talents = {(t.name, t.main_affiliation): t for t in session.scalars(select(Talent))}
+        wang = [t for (name, _), t in talents.items() if name == "王伟"]
+        assert sorted(t.patent_count for t in wang) == [2, 3]  # two people named 王伟
+        assert {t.main_affiliation for t in wang} == {UNI, OTHER}
+        ouyang = [t for (name, _), t in talents.items() if name == "欧阳澈"]
+        assert len(ouyang) == 1 and ouyang[0].patent_count == 2  # one person who changed employer
+        assert (ouyang[0].first_year, ouyang[0].last_year) == (2014, 2020)
+        # every inventor mention is in exactly one talent
+        inventors = session.scalar(select(func.count()).select_from(PatentParty).where(PatentParty.role == "inventor"))
+        assert session.scalar(select(func.count()).select_from(TalentMention)) == inventors
+        ouyang_id, wang_uni = ouyang[0].id, next(t.id for t in wang if t.main_affiliation == UNI)
+
+        profile = talent_profile(session, REGULATOR, ouyang_id)
+        assert [a["year"] for a in profile["affiliations"]] == [2014, 2020]
+        assert profile["affiliations"][0]["organisations"][0]["name"] == UNI
+        assert profile["affiliations"][1]["organisations"][0]["name"] == COMPANY
+        assert profile["fields"][0]["code"] == "H01M"
+        assert [c["name"] for c in profile["collaborators"]] == ["司马青"]
+
+        network = collaboration_network(session, ENTERPRISE, wang_uni)
+        names = {n["id"]: n["name"] for n in network["nodes"]}
+        li = next(i for i, n in names.items() if n == "李强")
+        assert {"source": min(wang_uni, li), "target": max(wang_uni, li), "weight": 3} in network["edges"]
+
+        top = list_talents(session, REGULATOR, order="output", page_size=3)
+        assert top["items"][0]["patents"] == 3 and top["total"] == len(talents)
+        with pytest.raises(NotFound):
+            talent_profile(session, REGULATOR, 999_999)
+
+    # rebuilding is idempotent
+    again = build_talents(store, OPERATOR)
+    assert again["talents"] == result["talents"]
+
+
+def test_build_needs_operator(store):
+    with pytest.raises(PermissionDenied):
+        build_talents(store, ENTERPRISE)
+
+
+def test_common_names_need_more_evidence():
+    assert link_threshold(3) < link_threshold(64) < link_threshold(512)
+    # two mentions of a very common name sharing only a field are kept apart; a rare one is joined
+    a = Mention(1, "王伟", 1, 2015, fields=frozenset({"H01M"}), region="青峦省/青峦市")
+    b = Mention(2, "王伟", 2, 2016, fields=frozenset({"H01M"}), region="青峦省/青峦市")
+    assert len(cluster_mentions([a, b], {"王伟": 400})) == 2
+    assert len(cluster_mentions([a, b], {"王伟": 2})) == 1
+    # the same name twice on one patent is two people
+    c = Mention(3, "王伟", 1, 2015, fields=frozenset({"H01M"}))
+    assert len(cluster_mentions([a, c], {"王伟": 2})) == 2
