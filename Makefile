@@ -8,6 +8,9 @@ ASSETS := $(VENDOR)/.built-$(shell cat package-lock.json scripts/build_assets.py
 # Browser tests drive Debian's Chromium headless (Playwright with executable_path, never `playwright install`);
 # a CJK font so the screenshots show the Chinese UI rather than empty boxes.
 CHROMIUM := /usr/bin/chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+# Navigation reports: PDF through WeasyPrint needs Debian's pango, and a CJK font; the PDF test reads pages back with
+# poppler. Without them the platform runs and says why a PDF cannot be made.
+REPORTS := /usr/share/doc/libpangoft2-1.0-0 /usr/share/doc/fonts-wqy-microhei /usr/bin/pdftoppm
 
 .PHONY: run test bench
 
@@ -30,10 +33,18 @@ $(CHROMIUM) &:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver fonts-wqy-microhei; \
 	fi
 
-run: $(STAMP) $(ASSETS)
+$(REPORTS) &:
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "*** PDF reports need Debian's libpango-1.0-0, libpangoft2-1.0-0 and fonts-wqy-microhei (poppler-utils for" \
+	       "their test); run as root or install them with sudo apt-get. HTML and Word reports work without them."; \
+	else \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei poppler-utils; \
+	fi
+
+run: $(STAMP) $(ASSETS) $(REPORTS)
 	$(VENV)/bin/lingxi up
 
-test: $(STAMP) $(ASSETS) $(CHROMIUM)
+test: $(STAMP) $(ASSETS) $(CHROMIUM) $(REPORTS)
 	$(VENV)/bin/pytest
 
 bench: $(STAMP)

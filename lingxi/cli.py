@@ -26,6 +26,9 @@ from lingxi.market.cli import app as market_app
 from lingxi.finance.cli import app as finance_app
 from lingxi.pools.cli import app as pools_app
 from lingxi.kpi.cli import app as kpi_app
+from lingxi.navigation.cli import app as report_app
+from lingxi.talent.cli import app as talent_app
+from lingxi.graph.cli import app as graph_app
 
 app = typer.Typer(help="Lingxi 灵犀 — industrial IP operations platform 产业知识产权运营服务平台", no_args_is_help=True)
 patents_app = typer.Typer(help="Look at patents in the store.", no_args_is_help=True)
@@ -45,6 +48,9 @@ app.add_typer(market_app, name="market")
 app.add_typer(finance_app, name="finance")
 app.add_typer(pools_app, name="pools")
 app.add_typer(kpi_app, name="kpi")
+app.add_typer(report_app, name="report")
+app.add_typer(talent_app, name="talent")
+app.add_typer(graph_app, name="graph")
 
 console = Console()
 err_console = Console(stderr=True)

@@ -1,7 +1,8 @@
 """Each built area adds its own demo records once the demo patents are imported and tagged, in this order:
 enterprises before the market (deals need parties) and before matching and push (they need demands); the market
 before value (platform deals are a value indicator and wake sleeping patents); value before finance, pools and
-matching (pledge lists, catalogues and matches show grades); KPIs last (they count everything)."""
+matching (pledge lists, catalogues and matches show grades); then KPIs (they count everything), talents (their
+portfolio value reads the scores) and navigation reports (they read all of it)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ def seed_area_demos(db: Database) -> None:
     from lingxi.kpi.demo import seed_demo as seed_kpi
     from lingxi.market.demo import seed_demo as seed_market
     from lingxi.matching.demo import seed_demo as seed_matching
+    from lingxi.navigation.demo import seed_demo as seed_navigation
     from lingxi.pools.demo import seed_demo as seed_pools
     from lingxi.push.demo import seed_demo as seed_push
+    from lingxi.talent.demo import seed_demo as seed_talent
     from lingxi.value.demo import seed_demo as seed_value
 
     for seed in (seed_enterprises, seed_market, seed_value, seed_finance, seed_pools, seed_matching, seed_push,
-                 seed_kpi):
+                 seed_kpi, seed_talent, seed_navigation):
         seed(db)

@@ -34,6 +34,9 @@ from lingxi.web.api import market as market_api
 from lingxi.web.api import kpi as kpi_api
 from lingxi.web.api import finance as finance_api
 from lingxi.web.api import pools as pools_api
+from lingxi.web.api import talent as talent_api
+from lingxi.web.api import graph as graph_api
+from lingxi.web.api import navigation as navigation_api
 from lingxi.web.deps import api_principal, db_session
 from lingxi.web.errors import install_error_handlers
 from lingxi.web.pages import auth as auth_pages
@@ -48,6 +51,9 @@ from lingxi.web.pages import market as market_pages
 from lingxi.web.pages import kpi as kpi_pages
 from lingxi.web.pages import finance as finance_pages
 from lingxi.web.pages import pools as pools_pages
+from lingxi.web.pages import talent as talent_pages
+from lingxi.web.pages import graph as graph_pages
+from lingxi.web.pages import navigation as navigation_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -88,7 +94,9 @@ def create_app(settings: Settings) -> FastAPI:
                    market_api.router, finance_api.router, pools_api.router,
                    auth_pages.router, main_pages.router, operations_pages.router, tagging_pages.router,
                    value_pages.router, enterprises_pages.router, matching_pages.router, push_pages.router,
-                   finance_pages.router, pools_pages.router, market_pages.router, kpi_api.router, kpi_pages.router):
+                   finance_pages.router, pools_pages.router, market_pages.router, kpi_api.router, kpi_pages.router,
+                   talent_api.router, graph_api.router, talent_pages.router, graph_pages.router,
+                   navigation_api.router, navigation_pages.router):
         app.include_router(router)
 
     @app.get("/api/health", tags=["platform 平台"], summary="Liveness: answers without credentials")

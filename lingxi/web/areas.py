@@ -1,7 +1,7 @@
 """The platform's areas (SPEC.md §1–§12) as the navigation shows them.
 
-An area that is not built yet links to a page that says so and lists what it will offer; when an issue builds
-it, its router is included in the app and the entry's `url` points at its own pages (`live=True`).
+An area that is not built yet (`live=False`, url `/areas/<key>`) links to a page that says so and lists what it will
+offer; a built one points at its own pages, and `/areas/<key>` redirects there. Every SPEC area §1–§12 is built.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ class Area:
     url: str
     live: bool
     offers: tuple[tuple[str, str], ...]  # (Chinese, English) lines
-
-
-def _planned(key: str, section: str, *offers: tuple[str, str]) -> Area:
-    return Area(key, section, f"/areas/{key}", False, offers)
 
 
 AREAS: tuple[Area, ...] = (
@@ -44,10 +40,14 @@ AREAS: tuple[Area, ...] = (
     Area("finance", "§8", "/finance", True, (
              ("质押融资、科创银行机构库与保险产品", "Pledge financing, bank products and IP insurance"),
              ("可质押专利清单与估值区间、企业专利与产品匹配", "Pledge-eligible patents with valuations, enterprise–product matching"))),
-    _planned("navigation", "§9",
-             ("GB/T 39551 五类专利导航分析与报告（HTML/PDF/Word）", "Patent navigation analyses and reports of the five GB/T 39551 types")),
-    _planned("talent", "§10", ("发明人消歧、人才画像与团队发现", "Inventor disambiguation, talent profiles and teams")),
-    _planned("graph", "§11", ("专利、主体、人才、产业链的知识图谱与可视化", "Knowledge graph of patents, parties, talent and chains")),
+    Area("navigation", "§9", "/navigation", True, (
+             ("GB/T 39551 五类专利导航分析与报告（HTML/PDF/Word）", "Patent navigation analyses and reports of the five GB/T 39551 types"),)),
+    Area("talent", "§10", "/talent", True, (
+             ("发明人消歧、人才画像与团队发现", "Inventor disambiguation, talent profiles and teams"),
+             ("按产业链的高产出、高价值人才清单（人才引进）", "High-output and high-value talent lists per chain (talent introduction)"))),
+    Area("graph", "§11", "/graph", True, (
+             ("专利、主体、人才、产业链的知识图谱与可视化", "Knowledge graph of patents, parties, talent and chains"),
+             ("产业链与区域看板，数据实时更新", "Chain and region dashboards on live data"))),
     Area("kpi", "§12", "/kpi", True, (
              ("专项计划绩效指标：由平台记录自动计算，目标对比与导出", "Programme KPIs computed from the platform's records, targets vs actuals, export"),)),
 )

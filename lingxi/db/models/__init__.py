@@ -54,8 +54,11 @@ from lingxi.db.models.push import (
     SubscriptionVector,
 )
 from lingxi.db.models.kpi import IndicatorAdjustment, PatentFlag, Programme, ProgrammeIndicator
+from lingxi.db.models.operating import CultivatedPlatform, EnterpriseOperatingYear, PatentProductFiling
+from lingxi.db.models.talent import Talent, TalentMention
 from lingxi.db.models.tagging import PatentAnnotation, PatentTag, TaggingRun, TaxonomyNodeRow, TaxonomyVersion
 from lingxi.db.models.value import PatentIndicatorSet, PatentValueScore, ValueProfile
+from lingxi.db.models.navigation import NavigationReport
 from lingxi.db.models.value_operations import (
     ComparableTransaction,
     PatentAward,
@@ -113,6 +116,7 @@ __all__ = [
     "TaxonomyVersion",
     "PatentIndicatorSet",
     "PatentValueScore",
+    "NavigationReport",
     "ValueProfile",
     "ComparableTransaction",
     "PatentAward",
@@ -128,8 +132,13 @@ __all__ = [
     "PoolPatent",
     "PoolRoyaltyAllocation",
     "PoolRoyaltyPayment",
+    "CultivatedPlatform",
+    "EnterpriseOperatingYear",
+    "PatentProductFiling",
     "IndicatorAdjustment",
     "PatentFlag",
     "Programme",
     "ProgrammeIndicator",
+    "Talent",
+    "TalentMention",
 ]
