@@ -1,6 +1,7 @@
 """End to end in headless Chromium through the §3–§5 areas, as their users would go:
 an operator reads the graded catalogue and a patent's value panel; an enterprise engineer opens its demand, runs the
-match, reads why a patent ranks and marks it; the inbox shows what was pushed."""
+match, reads why a patent ranks and marks it; the inbox shows what was pushed; a regulator reads the KPI dashboard's
+charts and drills into a figure, seeing aggregates only."""
 
 from __future__ import annotations
 
@@ -58,4 +59,16 @@ def test_enterprise_inbox_shows_pushed_patents(page, login):
     login(page, "enterprise")
     page.goto("/inbox")
     expect(page.locator("#inbox tbody tr").first).to_be_visible()
+    assert page.lingxi_errors == []
+
+
+def test_regulator_reads_the_kpi_charts_and_drills_into_aggregates(page, login):
+    login(page, "regulator")
+    page.goto("/kpi/qingluan-2025-2027")  # the demo province's programme
+    expect(page.locator("#kpi-table")).to_be_visible()
+    expect(page.locator(".kpi-chart canvas").first).to_be_visible()
+    page.locator("#kpi-row-1 a.kpi-figure").first.click()
+    page.wait_for_load_state()
+    # a regulator sees counts by record type, never the enterprises or contracts behind them
+    expect(page.locator("#kpi-aggregate-only")).to_be_visible()
     assert page.lingxi_errors == []
