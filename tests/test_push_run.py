@@ -94,7 +94,7 @@ def test_a_matching_new_patent_is_pushed_once_and_a_non_matching_one_never(db, t
     with db.sessions() as session:
         chain = create_subscription(session, people["ent_a"], SubscriptionInput(
             kind="chain_node", taxonomy="chain_pv", node="pv.cell"))
-        keywords = create_subscription(session, people["ent_b"], SubscriptionInput(
+        create_subscription(session, people["ent_b"], SubscriptionInput(
             kind="keywords", query="TI=雨伞"))
         # a second subscription of ent_a that matches the same patent: still one push to ent_a
         create_subscription(session, people["ent_a"], SubscriptionInput(kind="keywords", query="钙钛矿"))

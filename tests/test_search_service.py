@@ -8,7 +8,6 @@ import csv
 import os
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook

@@ -72,7 +72,7 @@ def _method_sheet(sheet, catalogue: dict[str, Any], bold) -> None:
         ("各级件数 counts", json.dumps(catalogue["counts"], ensure_ascii=False)),
     ]
     for profile in method["profiles"]:
-        lines.append((f"权重方案 profile", f"{profile['name']} v{profile['version']} ({profile['scenario']})"))
+        lines.append(("权重方案 profile", f"{profile['name']} v{profile['version']} ({profile['scenario']})"))
         lines.append(("分级阈值 grade thresholds", json.dumps(profile["grade_thresholds"], ensure_ascii=False)))
         for dimension, spec in (profile["weights"] or {}).items():
             weight = spec.get("weight") if isinstance(spec, dict) else spec
