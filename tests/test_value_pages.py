@@ -160,3 +160,27 @@ def test_demo_facts(platform):
     graded = api.get("/api/value/catalogue").json()["counts"]
     assert graded["unscored"] < sum(graded[g] for g in "ABCD")  # the demo is scored: the catalogue is graded
     assert api.get("/api/value/comparables", params={"field": "H01M"}).json()
+
+
+def test_operator_edits_a_weight_profile_in_the_ui(platform):
+    browser = browser_session(platform, "operator")
+    page = browser.get("/value/profiles", params={"name": "licensing_default"})
+    assert page.status_code == 200 and 'id="profile-form"' in page.text
+    before = api_client(platform, "operator").get("/api/value/profiles/licensing_default").json()
+    token = csrf_of(page.text)
+    edited = before["yaml"].replace(f"A: {before['grade_thresholds']['A']}", "A: 70", 1)
+    assert edited != before["yaml"]
+    saved = browser.post("/value/profiles", data={"yaml": edited, "name": "licensing_default", "csrf_token": token})
+    assert saved.status_code == 303
+    after = api_client(platform, "operator").get("/api/value/profiles/licensing_default").json()
+    assert after["version"] == before["version"] + 1 and after["grade_thresholds"]["A"] == 70
+    bad = browser.post("/value/profiles", data={"yaml": "name: [", "name": "licensing_default", "csrf_token": token})
+    assert bad.status_code == 422 and 'id="profile-error"' in bad.text and "name: [" in bad.text  # input kept
+    rescored = browser.post("/value/profiles/recompute", data={"csrf_token": token})
+    assert rescored.status_code == 303
+    # other roles read profiles but may not change them
+    enterprise = browser_session(platform, "enterprise")
+    view = enterprise.get("/value/profiles")
+    assert view.status_code == 200 and 'id="profile-form"' not in view.text
+    refused = enterprise.post("/value/profiles", data={"yaml": edited, "csrf_token": csrf_of(view.text)})
+    assert refused.status_code == 403

@@ -1,5 +1,6 @@
-"""§3 patent value pages: graded catalogue (/value), high-value patents, sleeping patents, operator records, and the
-value panel the patent page loads with htmx (/value/patents/{id}/panel). Thin over lingxi.value."""
+"""§3 patent value pages: graded catalogue (/value), high-value patents, sleeping patents, operator records, weight
+profiles (/value/profiles), and the value panel the patent page loads with htmx (/value/patents/{id}/panel). Thin over
+lingxi.value."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from lingxi.accounts.roles import VALUE_CONFIGURE
 from lingxi.db.models import TaxonomyVersion
 from lingxi.errors import InvalidInput, LingxiError
 from lingxi.value import parameters, records
+from lingxi.value import service as value
 from lingxi.value.catalogue import GRADES, build_catalogue, catalogue_page
 from lingxi.value.catalogue_excel import write_catalogue
 from lingxi.value.facts import load_rights
@@ -100,6 +102,49 @@ def sleeping(request: Request, years: str = "", holder: str = "", mode: str = ""
 
 
 # --- operator records --------------------------------------------------------------------------------------------
+
+@router.get("/value/profiles")
+def profiles_page(request: Request, name: str = "", version: int | None = None, saved: str = "",
+                  principal: Principal = Depends(page_principal),
+                  session: Session = Depends(db_session, scope="function")):
+    return _profiles(request, session, principal, name, version, saved=saved)
+
+
+def _profiles(request: Request, session: Session, principal: Principal, name: str, version: int | None = None,
+              error: str | None = None, text: str | None = None, saved: str = "", status_code: int = 200):
+    """Each scenario's weight profile (权重方案): its versions, the chosen one as YAML, and for operators an editor that
+    saves the next version — the scores keep naming the version that made them until the next re-scoring."""
+    latest = value.list_profiles(session, principal)
+    chosen = name or (latest[0]["name"] if latest else "")
+    profile = value.get_profile(session, principal, chosen, version) if chosen else None
+    history = [row for row in value.list_profiles(session, principal, all_versions=True) if row["name"] == chosen]
+    return render(request, "value/profiles.html", status_code=status_code, profiles=latest, profile=profile,
+                  history=history, error=error, saved=saved, may_edit=principal.can(VALUE_CONFIGURE),
+                  text=text if text is not None else (profile["yaml"] if profile else ""))
+
+
+@router.post("/value/profiles")
+async def profiles_save(request: Request, principal: Principal = Depends(page_principal),
+                        session: Session = Depends(db_session, scope="function")):
+    text = str((await request.form()).get("yaml", ""))
+    try:
+        with session.begin_nested():
+            saved = value.save_profile(session, principal, text)
+    except LingxiError as problem:
+        if problem.code == "permission_denied":
+            raise
+        where = f" ({problem.field})" if problem.field else ""
+        name = str((await request.form()).get("name", ""))
+        return _profiles(request, session, principal, name, error=problem.message + where, text=text,
+                         status_code=422)
+    return RedirectResponse(f"/value/profiles?name={saved['name']}&saved=version", 303)
+
+
+@router.post("/value/profiles/recompute")
+def profiles_recompute(request: Request, principal: Principal = Depends(page_principal)):
+    value.recompute(request.app.state.db, principal)
+    return RedirectResponse("/value/profiles?saved=scores", 303)
+
 
 @router.get("/value/records")
 def records_page(request: Request, saved: str = "", principal: Principal = Depends(page_principal),
