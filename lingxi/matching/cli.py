@@ -16,16 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lingxi.cli_options import HomeOption, JsonOption, open_home
+from lingxi.cli_options import HomeOption, JsonOption, fail, open_home
 
 app = typer.Typer(help="§5 supply–demand matching and licensee discovery (供需匹配)", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]{message}[/]")
-    raise typer.Exit(code)
 
 
 @app.command("demand")
@@ -49,7 +44,7 @@ def demand(
     from lingxi.matching.service import match_demand, match_text
 
     if sum(value is not None for value in (text, demand_id, batch)) != 1:
-        _fail("give exactly one of --text, --id, --batch")
+        fail("give exactly one of --text, --id, --batch")
     settings, db = open_home(home)
     engine = MatchEngine(settings, db)  # indexes and the model load once, for every line of a batch
     if batch is not None:
@@ -62,7 +57,7 @@ def demand(
             else:
                 result = match_demand(engine, session, SYSTEM, demand_id, top, holder_type, region)
     except LingxiError as error:
-        _fail(error.message)
+        fail(error.message)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
@@ -76,7 +71,7 @@ def _batch(engine, db, path: Path, top: int, holder_type, region, as_json: bool)
     from lingxi.matching.service import match_text
 
     if not path.is_file():
-        _fail(f"no such file: {path}")
+        fail(f"no such file: {path}")
     failures = 0
     with path.open(encoding="utf-8-sig") as handle, db.sessions() as session:
         for number, line in enumerate(handle, 1):
@@ -139,7 +134,7 @@ def licensees(
             patent_id = _patent_id(session, patent)
             answer = find(engine, session, SYSTEM, patent_id, top)
     except LingxiError as error:
-        _fail(error.message)
+        fail(error.message)
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False))
         return
