@@ -23,7 +23,6 @@ with a Chinese priority; citations concentrate on a few key patents of each node
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import heapq
 import random
@@ -31,6 +30,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from lingxi.dates import add_months
 from lingxi.demo.catalogue import (
     BANKS,
     CHAIN_BY_KEY,
@@ -114,12 +114,6 @@ _INVENTOR_COUNT = {  # weights for 1..6 inventors
 # ----------------------------------------------------------------------------------------------------------------
 # Dates
 # ----------------------------------------------------------------------------------------------------------------
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -499,7 +493,7 @@ class _Generator:
         if rng.random() < 0.3:  # early publication on request
             pub = filing + dt.timedelta(days=rng.randint(100, 300))
         else:
-            pub = _add_months(filing, 18) + dt.timedelta(days=rng.randint(0, 10))
+            pub = add_months(filing, 18) + dt.timedelta(days=rng.randint(0, 10))
         pub = _cn_gazette(pub)
         if pub > DEMO_CUTOFF:
             return
@@ -546,7 +540,7 @@ class _Generator:
         rng = self.rng
         filing = family.filing
         published = rng.random() >= 0.08  # a few applicants ask for non-publication
-        pub = _us_pgpub(max(_add_months(priority, 18), filing + dt.timedelta(days=60)) + dt.timedelta(days=rng.randint(0, 14)))
+        pub = _us_pgpub(max(add_months(priority, 18), filing + dt.timedelta(days=60)) + dt.timedelta(days=rng.randint(0, 14)))
         if published and pub <= DEMO_CUTOFF:
             family.pub_a = pub
         r = rng.random()

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import FINANCE_MANAGE, FINANCE_PLEDGES, ORGANISATIONS_DIRECTORY, require
 from lingxi.db.models import Organisation
 from lingxi.db.models.finance import FinanceProduct, FinancialInstitution
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lingxi.finance import fields
 
 INSTITUTION_KINDS = ("bank", "insurer", "guarantor", "fund", "securities")
 PRODUCT_KINDS = ("pledge_loan", "insurance", "securitisation", "guarantee")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import ENTERPRISES_MANAGE, FINANCE_MANAGE, FINANCE_PLEDGES, require
 from lingxi.db.models import Organisation, PatentValueScore
@@ -21,7 +22,6 @@ from lingxi.db.models.finance import FinanceProduct, FinancialInstitution
 from lingxi.db.pagination import check_paging
 from lingxi.enterprises.patent_links import enterprise_patent_ids
 from lingxi.errors import NotFound, PermissionDenied
-from lingxi.finance import fields
 from lingxi.finance.eligibility import GRADE_ORDER, advance, check, load_facts
 from lingxi.finance.institutions import GRADES, product_dict, product_of
 from lingxi.value.facts import load_rights

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import FINANCE_MANAGE, FINANCE_PLEDGES, ORGANISATIONS_EDIT_OWN
 from lingxi.db.models import Organisation, Patent, PledgeRecord
 from lingxi.db.models.finance import FinancialInstitution, PledgeApplication
 from lingxi.db.pagination import check_paging
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lingxi.finance import fields
 from lingxi.finance.eligibility import check, load_facts
 from lingxi.finance.institutions import may_keep, product_of
 from lingxi.pools.split import split_evenly

@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from lingxi import fields
 from lingxi.accounts.roles import DEALS_MANAGE, MARKET_APPROVE, require
+from lingxi.dates import add_months
 from lingxi.db.audit import acting_as
 from lingxi.db.models import (
     Deal,
@@ -35,7 +37,6 @@ from lingxi.db.models import (
 )
 from lingxi.db.pagination import paginate
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lingxi.market import fields
 from lingxi.market import parameters as params
 from lingxi.market.deal_states import (
     EXCLUSIVE_KINDS,
@@ -47,7 +48,6 @@ from lingxi.market.deal_states import (
     TERMINAL,
     next_states,
 )
-
 
 # --- reading -----------------------------------------------------------------------------------------------------
 
@@ -321,7 +321,7 @@ def _sign(session: Session, deal: Deal, data: dict, today: dt.date, patent_ids: 
         if deal.licence_end is not None and deal.licence_end <= deal.effective_on:
             raise InvalidInput("licence_end must be after effective_on", field="licence_end")
         # Regulations art. 15: a licence contract is filed within 3 months of taking effect
-        deal.filing_deadline = fields.add_months(deal.effective_on, int(settings["licence_filing_months"]))
+        deal.filing_deadline = add_months(deal.effective_on, int(settings["licence_filing_months"]))
         details["filing_deadline"] = deal.filing_deadline.isoformat()
     if deal.listing_id is not None:  # the listing's publicity after the deal starts now
         listing = session.get(Listing, deal.listing_id)

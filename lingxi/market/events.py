@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.roles import DEALS_MANAGE, PATENTS_READ, STATS_READ, require
 from lingxi.db.audit import acting_as
 from lingxi.db.models import Deal, Demand, MarketEvent, Patent
 from lingxi.errors import InvalidInput, NotFound
-from lingxi.market import fields
 
 KINDS = {"matchmaking": ("对接会", "Matchmaking fair"), "roadshow": ("路演", "Roadshow"),
          "auction": ("拍卖", "Auction"), "training": ("培训", "Training")}
@@ -66,7 +66,7 @@ def _apply(session: Session, row: MarketEvent, values: dict[str, Any]) -> None:
         row.participants = _names(values["participants"])
     for key in ("trainees", "enquiries"):
         if key in values and values[key] not in (None, ""):
-            setattr(row, key, fields.integer(values[key], key, 0, 1_000_000))
+            setattr(row, key, fields.integer(values[key], key, 0, 1_000_000, required=True))
     if "patent_ids" in values:
         row.patent_ids = _ids(session, Patent, values["patent_ids"], "patent_ids")
     if "demand_ids" in values:

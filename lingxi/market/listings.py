@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from lingxi import fields
 from lingxi.accounts.roles import MARKET_APPROVE, MARKET_POST, MARKET_TRADE, PATENTS_READ, require
 from lingxi.db.audit import acting_as
 from lingxi.db.models import (
@@ -30,7 +31,6 @@ from lingxi.db.models import (
 )
 from lingxi.db.pagination import paginate
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lingxi.market import fields
 from lingxi.market import parameters as params
 
 MODES = {"transfer": ("转让", "Transfer"), "licence": ("许可", "Licence"), "equity": ("作价入股", "Equity")}
@@ -138,7 +138,8 @@ def create_listing(session: Session, actor, *, title: str, mode: str, patent_ids
     days = params.current(session)["publicity_days"] if publicity_days in (None, "") else publicity_days
     listing = Listing(title=fields.text(title, "title", limit=300), mode=mode, asking_price_yuan=price, terms=terms,
                       organisation_id=actor.organisation_id, status="submitted",
-                      publicity_days=fields.integer(days, "publicity_days", 0, 365), created_by=actor.username)
+                      publicity_days=fields.integer(days, "publicity_days", 0, 365, required=True),
+                      created_by=actor.username)
     session.add(listing)
     session.flush()
     session.add_all(ListingPatent(listing_id=listing.id, patent_id=pid) for pid in ids)

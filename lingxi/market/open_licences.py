@@ -19,7 +19,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.roles import MARKET_APPROVE, MARKET_POST, MARKET_TRADE, PATENTS_READ, require
+from lingxi.dates import add_months
 from lingxi.db.audit import acting_as
 from lingxi.db.models import (
     Deal,
@@ -36,7 +38,6 @@ from lingxi.db.models import (
     PatentTag,
 )
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lingxi.market import fields
 from lingxi.market import parameters as params
 from lingxi.market.declaration_rules import RULES, check_declaration
 from lingxi.value.facts import load_rights
@@ -137,7 +138,8 @@ def _apply(row: OpenLicenceDeclaration, values: dict[str, Any]) -> None:
                 raise InvalidInput(f"royalty_rate must be a share between 0 and 1, got {rate!r}",
                                    field="royalty_rate")
     if "licence_term_years" in values:
-        row.licence_term_years = fields.integer(values["licence_term_years"], "licence_term_years", 1, 20)
+        row.licence_term_years = fields.integer(values["licence_term_years"], "licence_term_years", 1, 20,
+                                                required=True)
     if "other_matters" in values:
         row.other_matters = fields.text(values["other_matters"], "other_matters", required=False, limit=4000)
     if "pledgee_consent" in values:
@@ -157,7 +159,8 @@ def _try_before_pay(session: Session, value) -> dict | None:
         if unknown:
             raise InvalidInput(f"unknown try-before-pay terms: {', '.join(sorted(unknown))}", field="try_before_pay")
         template.update(value)
-    template["trial_months"] = fields.integer(template["trial_months"], "try_before_pay.trial_months", 0, 60)
+    template["trial_months"] = fields.integer(template["trial_months"], "try_before_pay.trial_months", 0, 60,
+                                              required=True)
     template["trial_fee_yuan"] = str(fields.money(template["trial_fee_yuan"], "try_before_pay.trial_fee_yuan"))
     template["minimum_annual_fee_yuan"] = str(fields.money(template["minimum_annual_fee_yuan"],
                                                            "try_before_pay.minimum_annual_fee_yuan"))
@@ -298,14 +301,14 @@ def accept(session: Session, actor, declaration_id, *, notified_on=None, paid_yu
     if exists:
         raise Conflict(f"{licensee} has already accepted open licence {row.id} (acceptance {exists})",
                        field="licensee")
-    trial_until = fields.add_months(notified, int(trial["trial_months"])) if trial else None
+    trial_until = add_months(notified, int(trial["trial_months"])) if trial else None
     settings = params.current(session)
     deal = Deal(kind="open_licence", title=f"开放许可 {row.patent_number} → {licensee}", declaration_id=row.id,
                 supplier=row.patentee, supplier_organisation_id=row.organisation_id, counterparty=licensee,
                 counterparty_organisation_id=organisation_id, contract_amount_yuan=None, received_yuan=paid,
                 signed_on=notified, effective_on=notified,
-                licence_end=fields.add_months(notified, 12 * row.licence_term_years),
-                filing_deadline=fields.add_months(notified, int(settings["licence_filing_months"])),
+                licence_end=add_months(notified, 12 * row.licence_term_years),
+                filing_deadline=add_months(notified, int(settings["licence_filing_months"])),
                 state="signed", created_by=actor.username, implementation_evidence=[])
     session.add(deal)
     session.flush()

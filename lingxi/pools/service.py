@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import ORGANISATIONS_DIRECTORY, POOLS_MANAGE, require
 from lingxi.db.models import Organisation, Patent, PatentParty, PatentValueScore
@@ -30,7 +31,6 @@ from lingxi.db.models.pools import (
 )
 from lingxi.enterprises.patent_links import enterprise_patent_ids
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lingxi.finance import fields
 from lingxi.pools.split import split
 from lingxi.value.service import grade_of
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.roles import PATENTS_READ, VALUE_CONFIGURE, require
 from lingxi.db.models import ComparableTransaction, Patent, PatentAward, PledgeRecord, RegionPopulation
 from lingxi.errors import InvalidInput, NotFound
@@ -32,19 +33,6 @@ def _patent(session: Session, patent_id) -> Patent:
     return patent
 
 
-def _date(value, field: str, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(f"{field} is required (YYYY-MM-DD)", field=field)
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{field} must be a date YYYY-MM-DD, got {value!r}", field=field) from None
-
-
 def _money(value, field: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
@@ -53,27 +41,6 @@ def _money(value, field: str) -> Decimal:
     if not amount.is_finite() or amount < 0:
         raise InvalidInput(f"{field} must be zero or more, got {value!r}", field=field)
     return amount.quantize(Decimal("0.01"))
-
-
-def _int(value, field: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{field} must be a whole number, got {value!r}", field=field) from None
-    if not low <= number <= high:
-        raise InvalidInput(f"{field} must be between {low} and {high}, got {number}", field=field)
-    return number
-
-
-def _text(value, field: str, required: bool = True, limit: int = 400) -> str | None:
-    text = (str(value).strip() if value is not None else "")
-    if not text:
-        if required:
-            raise InvalidInput(f"{field} is required", field=field)
-        return None
-    if len(text) > limit:
-        raise InvalidInput(f"{field} is longer than {limit} characters", field=field)
-    return text
 
 
 # --- awards ----------------------------------------------------------------------------------------------------
@@ -89,8 +56,9 @@ def add_award(session: Session, actor, patent_id, award: str, level: str, year, 
     patent = _patent(session, patent_id)
     if award not in AWARDS:
         raise InvalidInput(f"award must be one of {', '.join(AWARDS)}, got {award!r}", field="award")
-    row = PatentAward(patent_id=patent.id, award=award, level=_text(level, "level", limit=40),
-                      year=_int(year, "year", 1985, dt.date.today().year), note=_text(note, "note", False, 2000),
+    row = PatentAward(patent_id=patent.id, award=award, level=fields.text(level, "level", limit=40),
+                      year=fields.integer(year, "year", 1985, dt.date.today().year, required=True),
+                      note=fields.text(note, "note", False, 2000),
                       recorded_by=actor.username)
     session.add(row)
     session.flush()
@@ -118,13 +86,14 @@ def add_pledge(session: Session, actor, patent_id, pledgor: str, pledgee: str, a
                released_on=None, registration_number: str | None = None) -> dict:
     require(actor, VALUE_CONFIGURE)
     patent = _patent(session, patent_id)
-    registered = _date(registered_on, "registered_on")
-    released = _date(released_on, "released_on", required=False)
+    registered = fields.date(registered_on, "registered_on")
+    released = fields.date(released_on, "released_on", required=False)
     if released is not None and released < registered:
         raise InvalidInput("released_on is before registered_on", field="released_on")
-    row = PledgeRecord(patent_id=patent.id, pledgor=_text(pledgor, "pledgor"), pledgee=_text(pledgee, "pledgee"),
+    row = PledgeRecord(patent_id=patent.id, pledgor=fields.text(pledgor, "pledgor"),
+                       pledgee=fields.text(pledgee, "pledgee"),
                        amount_yuan=_money(amount_yuan, "amount_yuan"), registered_on=registered, released_on=released,
-                       registration_number=_text(registration_number, "registration_number", False, 40),
+                       registration_number=fields.text(registration_number, "registration_number", False, 40),
                        recorded_by=actor.username)
     session.add(row)
     session.flush()
@@ -149,10 +118,10 @@ def population_dict(row: RegionPopulation) -> dict[str, Any]:
 def set_population(session: Session, actor, province: str, population, year, city: str | None = None) -> dict:
     """Create or replace the population of a province (no city) or a city for a year."""
     require(actor, VALUE_CONFIGURE)
-    province = _text(province, "province", limit=32)
-    city = _text(city, "city", required=False, limit=32)
-    year = _int(year, "year", 1949, 2100)
-    people = _int(population, "population", 1, 2_000_000_000)
+    province = fields.text(province, "province", limit=32)
+    city = fields.text(city, "city", required=False, limit=32)
+    year = fields.integer(year, "year", 1949, 2100, required=True)
+    people = fields.integer(population, "population", 1, 2_000_000_000, required=True)
     # NULL cities never collide in a UNIQUE constraint on PostgreSQL, so the province row is found by hand
     row = session.execute(select(RegionPopulation).where(
         RegionPopulation.province == province, RegionPopulation.year == year,
@@ -195,12 +164,13 @@ def add_comparable(session: Session, actor, field: str, mode: str, price_yuan, d
     if mode not in DEAL_MODES:
         raise InvalidInput(f"mode must be one of {', '.join(DEAL_MODES)}, got {mode!r}", field="mode")
     patent = _patent(session, patent_id) if patent_id not in (None, "") else None
-    field_text = _text(field, "field", limit=80)
+    field_text = fields.text(field, "field", limit=80)
     row = ComparableTransaction(patent_id=patent.id if patent else None, field=field_text.upper()
                                 if len(field_text) == 4 and field_text[0].isalpha() else field_text,
                                 mode=mode, price_yuan=_money(price_yuan, "price_yuan"),
-                                deal_date=_date(deal_date, "deal_date"), source=_text(source, "source", limit=200),
-                                note=_text(note, "note", False, 2000), recorded_by=actor.username)
+                                deal_date=fields.date(deal_date, "deal_date"),
+                                source=fields.text(source, "source", limit=200),
+                                note=fields.text(note, "note", False, 2000), recorded_by=actor.username)
     if row.price_yuan <= 0:
         raise InvalidInput("price_yuan must be more than zero", field="price_yuan")
     session.add(row)

@@ -1,4 +1,5 @@
-"""Input checks shared by the finance and pools services: each bad value is refused naming its field."""
+"""Input checks the services share (market, finance, pools, value records): each bad value is refused naming its
+field, so a form or an API caller can fix exactly that field."""
 
 from __future__ import annotations
 
@@ -22,19 +23,24 @@ def text(value, field: str, required: bool = True, limit: int = 400) -> str | No
 
 
 def money(value, field: str, required: bool = True) -> Decimal | None:
-    """Yuan as an exact Decimal with two places; text like "1,200,000.50" is accepted."""
-    if value in (None, ""):
+    """An amount in yuan as an exact decimal (never a float: 0.1 + 0.2 must be 0.30)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InvalidInput(f"{field} is required (yuan)", field=field)
         return None
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that round-trips, not the binary expansion
     try:
-        amount = Decimal(str(value).replace(",", "").strip())
+        amount = Decimal(str(value).replace(",", "").replace("¥", "").strip())
     except (InvalidOperation, TypeError):
         raise InvalidInput(f"{field} must be an amount in yuan, got {value!r}", field=field) from None
     if not amount.is_finite() or amount < 0:
         raise InvalidInput(f"{field} must be zero or more, got {value!r}", field=field)
     if amount != amount.quantize(CENT):
-        raise InvalidInput(f"{field} has more than two decimal places (fen), got {value!r}", field=field)
+        raise InvalidInput(f"{field} must not have more than two decimal places (fen); {value!r} has more than two "
+                           "decimals", field=field)
+    if amount >= Decimal("1e16"):
+        raise InvalidInput(f"{field} is too large: {value!r}", field=field)
     return amount.quantize(CENT)
 
 
@@ -68,10 +74,12 @@ def integer(value, field: str, low: int, high: int, required: bool = False) -> i
 
 
 def date(value, field: str, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
+    if value is None or value == "":
         if required:
             raise InvalidInput(f"{field} is required (YYYY-MM-DD)", field=field)
         return None
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:
