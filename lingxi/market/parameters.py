@@ -12,11 +12,11 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.roles import MARKET_APPROVE, PATENTS_READ, require
 from lingxi.db.models import MarketParameter
+from lingxi.db.parameters import store, stored_rows
 from lingxi.errors import InvalidInput
 
 
@@ -91,9 +91,9 @@ def _check(key: str, value: Any) -> Any:
 
 def current(session: Session) -> dict[str, Any]:
     values = {key: copy.deepcopy(spec.default) for key, spec in PARAMETERS.items()}
-    for row in session.scalars(select(MarketParameter)):
-        if row.key in values:
-            values[row.key] = row.value["value"]
+    for key, row in stored_rows(session, MarketParameter).items():
+        if key in values:
+            values[key] = row.value["value"]
     return values
 
 
@@ -107,12 +107,5 @@ def list_parameters(session: Session, actor) -> list[dict[str, Any]]:
 def set_parameter(session: Session, actor, key: str, value: Any) -> dict[str, Any]:
     require(actor, MARKET_APPROVE)
     checked = _check(key, value)
-    row = session.scalars(select(MarketParameter).where(MarketParameter.key == key)).first()
-    if row is None:
-        row = MarketParameter(key=key, value={"value": checked}, updated_by=actor.username)
-        session.add(row)
-    else:
-        row.value = {"value": checked}
-        row.updated_by = actor.username
-    session.flush()
+    store(session, MarketParameter, key, checked, actor.username)
     return {"key": key, "value": checked}

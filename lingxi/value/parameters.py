@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.roles import PATENTS_READ, VALUE_CONFIGURE, require
 from lingxi.db.models import ValueParameter
+from lingxi.db.parameters import store, stored_rows
 from lingxi.errors import InvalidInput
 
 
@@ -106,15 +106,15 @@ def _number(key: str, value: Any, spec: Parameter) -> float:
 def current(session: Session) -> dict[str, Any]:
     """Every parameter's value in force: the stored one, else the default."""
     values = {key: spec.default for key, spec in PARAMETERS.items()}
-    for row in session.execute(select(ValueParameter)).scalars():
-        if row.key in values:
-            values[row.key] = row.value.get("value")
+    for key, row in stored_rows(session, ValueParameter).items():
+        if key in values:
+            values[key] = row.value.get("value")
     return values
 
 
 def list_parameters(session: Session, actor) -> list[dict[str, Any]]:
     require(actor, PATENTS_READ)
-    stored = {row.key: row for row in session.execute(select(ValueParameter)).scalars()}
+    stored = stored_rows(session, ValueParameter)
     return [
         {"key": key, "value": stored[key].value.get("value") if key in stored else spec.default,
          "default": spec.default, "is_default": key not in stored, "uncertain": spec.uncertain,
@@ -127,14 +127,7 @@ def list_parameters(session: Session, actor) -> list[dict[str, Any]]:
 def set_parameter(session: Session, actor, key: str, value: Any) -> dict[str, Any]:
     require(actor, VALUE_CONFIGURE)
     checked = _check(key, value)
-    row = session.execute(select(ValueParameter).where(ValueParameter.key == key)).scalar_one_or_none()
-    if row is None:
-        row = ValueParameter(key=key, value={"value": checked}, updated_by=actor.username)
-        session.add(row)
-    else:
-        row.value = {"value": checked}
-        row.updated_by = actor.username
-    session.flush()
+    store(session, ValueParameter, key, checked, actor.username)
     return {"key": key, "value": checked}
 
 
@@ -142,7 +135,7 @@ def reset_parameter(session: Session, actor, key: str) -> None:
     require(actor, VALUE_CONFIGURE)
     if key not in PARAMETERS:
         raise InvalidInput(f"unknown value parameter {key!r}; known: {', '.join(PARAMETERS)}", field="key")
-    row = session.execute(select(ValueParameter).where(ValueParameter.key == key)).scalar_one_or_none()
+    row = stored_rows(session, ValueParameter).get(key)
     if row is not None:
         session.delete(row)
         session.flush()
