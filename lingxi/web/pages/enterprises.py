@@ -29,9 +29,9 @@ from lingxi.enterprises import (
 )
 from lingxi.enterprises.access import ENTERPRISE_KINDS, is_operator, may_read_file
 from lingxi.enterprises.chain_nodes import node_names
-from lingxi.errors import LingxiError
 from lingxi.tagging.maturity import TRL_LABELS
 from lingxi.web.deps import db_session, page_principal
+from lingxi.web.forms import attempt
 from lingxi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,14 +43,8 @@ ENTERPRISE_FORM_FIELDS = ("credit_code", "province", "city", "contact_name", "co
 
 
 def _try(session: Session, work):
-    """(result, None) or (None, message) for a refused input; permission errors still become the error page."""
-    try:
-        with session.begin_nested():
-            return work(), None
-    except LingxiError as error:
-        if error.code in ("permission_denied", "not_found"):
-            raise
-        return None, error.message + (f" ({error.field})" if error.field else "")
+    """(result, None) or (None, message) for a refused input; a refusal to act or a missing record is an error page."""
+    return attempt(session, work, raise_codes=("permission_denied", "not_found"))
 
 
 async def _form(request: Request, names: tuple[str, ...]) -> dict:

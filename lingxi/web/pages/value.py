@@ -4,6 +4,7 @@ lingxi.value."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import VALUE_CONFIGURE
 from lingxi.db.models import TaxonomyVersion
-from lingxi.errors import InvalidInput, LingxiError
+from lingxi.errors import InvalidInput
 from lingxi.value import parameters, records
 from lingxi.value import service as value
 from lingxi.value.catalogue import GRADES, build_catalogue, catalogue_page
@@ -25,6 +26,7 @@ from lingxi.value.sleeping import MODES, sleeping_report
 from lingxi.value.valuation import INPUTS, valuate
 from lingxi.web.api.value_operations import XLSX
 from lingxi.web.deps import db_session, page_principal
+from lingxi.web.forms import attempt
 from lingxi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -126,16 +128,11 @@ def _profiles(request: Request, session: Session, principal: Principal, name: st
 @router.post("/value/profiles")
 async def profiles_save(request: Request, principal: Principal = Depends(page_principal),
                         session: Session = Depends(db_session, scope="function")):
-    text = str((await request.form()).get("yaml", ""))
-    try:
-        with session.begin_nested():
-            saved = value.save_profile(session, principal, text)
-    except LingxiError as problem:
-        if problem.code == "permission_denied":
-            raise
-        where = f" ({problem.field})" if problem.field else ""
-        name = str((await request.form()).get("name", ""))
-        return _profiles(request, session, principal, name, error=problem.message + where, text=text,
+    form = await request.form()
+    text = str(form.get("yaml", ""))
+    saved, error = attempt(session, lambda: value.save_profile(session, principal, text))
+    if error:
+        return _profiles(request, session, principal, str(form.get("name", "")), error=error, text=text,
                          status_code=422)
     return RedirectResponse(f"/value/profiles?name={saved['name']}&saved=version", 303)
 
@@ -163,34 +160,33 @@ def _records(request: Request, session: Session, principal: Principal, error: st
                   deal_modes=records.DEAL_MODES)
 
 
+def _record(session: Session, principal: Principal, kind: str, form: dict[str, Any]) -> None:
+    """One operator record from the records page's forms: a parameter, an award, a pledge, a population, a deal."""
+    if kind == "parameters":
+        raw = str(form.get("value", ""))
+        try:
+            parsed = json.loads(raw)
+        except json.JSONDecodeError:
+            parsed = raw
+        parameters.set_parameter(session, principal, str(form.get("key", "")), parsed)
+        return
+    actions = {"awards": records.add_award, "pledges": records.add_pledge, "populations": records.set_population,
+               "comparables": records.add_comparable}
+    if kind not in actions:
+        raise InvalidInput(f"unknown record kind {kind!r}")
+    actions[kind](session, principal, **{k: (v or None) for k, v in form.items()})
+
+
 @router.post("/value/records/{kind}")
 async def records_add(request: Request, kind: str, principal: Principal = Depends(page_principal),
                       session: Session = Depends(db_session, scope="function")):
     form = {k: v for k, v in (await request.form()).items() if k != "csrf_token"}
-    actions = {"awards": records.add_award, "pledges": records.add_pledge, "populations": records.set_population,
-               "comparables": records.add_comparable}
     try:
-        with session.begin_nested():
-            if kind == "parameters":
-                import json
-
-                raw = str(form.get("value", ""))
-                try:
-                    value = json.loads(raw)
-                except json.JSONDecodeError:
-                    value = raw
-                parameters.set_parameter(session, principal, str(form.get("key", "")), value)
-            elif kind in actions:
-                actions[kind](session, principal, **{k: (v or None) for k, v in form.items()})
-            else:
-                raise InvalidInput(f"unknown record kind {kind!r}")
+        _, error = attempt(session, lambda: _record(session, principal, kind, form))
     except TypeError as problem:  # a form field the service does not know
-        return _records(request, session, principal, error=str(problem), status_code=422)
-    except LingxiError as problem:
-        if problem.code == "permission_denied":
-            raise
-        where = f" ({problem.field})" if problem.field else ""
-        return _records(request, session, principal, error=problem.message + where, status_code=422)
+        error = str(problem)
+    if error:
+        return _records(request, session, principal, error=error, status_code=422)
     return RedirectResponse(f"/value/records?saved={kind}", 303)
 
 
