@@ -94,7 +94,8 @@ def shareable(demand: Demand) -> bool:
 
 # ------------------------------------------------------------------------------------------------ reading
 
-def _load(session: Session, actor: Principal, demand_id: int) -> Demand:
+def load_visible(session: Session, actor: Principal, demand_id: int) -> Demand:
+    """The demand, if this actor may see it; NotFound otherwise (matching reads demands through this too)."""
     require_member(actor)
     demand = session.get(Demand, demand_id)
     if demand is None or not may_see(actor, demand):
@@ -127,7 +128,7 @@ def demand_view(demand: Demand, organisation_name: str | None = None,
 
 
 def get_demand(session: Session, actor: Principal, demand_id: int) -> dict:
-    demand = _load(session, actor, demand_id)
+    demand = load_visible(session, actor, demand_id)
     organisation_name = session.scalar(select(Organisation.name).where(Organisation.id == demand.organisation_id))
     view = demand_view(demand, organisation_name, node_names(session))
     view["history"] = [
@@ -333,7 +334,7 @@ def create_demand(session: Session, actor: Principal, raw: dict, origin: str = "
 
 
 def update_demand(session: Session, actor: Principal, demand_id: int, raw: dict) -> dict:
-    demand = _load(session, actor, demand_id)
+    demand = load_visible(session, actor, demand_id)
     if not may_edit(actor, demand):
         raise PermissionDenied("only the demand's own enterprise and operators may change it")
     if "organisation_id" in raw:
@@ -356,7 +357,7 @@ def update_demand(session: Session, actor: Principal, demand_id: int, raw: dict)
 
 def change_status(session: Session, actor: Principal, demand_id: int, to_status: str, reason: str = "") -> dict:
     """Move a demand along its life-cycle; a step the life-cycle does not allow is refused with Conflict (409)."""
-    demand = _load(session, actor, demand_id)
+    demand = load_visible(session, actor, demand_id)
     if not may_edit(actor, demand):
         raise PermissionDenied("only the demand's own enterprise and operators may change its status")
     target = values.choice(to_status, "status", STATUSES)
@@ -374,7 +375,7 @@ def change_status(session: Session, actor: Principal, demand_id: int, to_status:
 def confirm_draft(session: Session, actor: Principal, demand_id: int, raw: dict | None = None) -> dict:
     """An operator turns a mined draft into a real demand (status new), optionally editing it first."""
     require_operator(actor, "confirm mined demands")
-    demand = _load(session, actor, demand_id)
+    demand = load_visible(session, actor, demand_id)
     if demand.confirmed or demand.status != "draft":
         raise Conflict(f"demand {demand_id} is not a draft awaiting confirmation", field="status")
     acting_as(session, actor)
@@ -394,7 +395,7 @@ def confirm_draft(session: Session, actor: Principal, demand_id: int, raw: dict 
 def discard_draft(session: Session, actor: Principal, demand_id: int, reason: str = "") -> dict:
     """Discarded drafts stay (closed, unconfirmed) so that mining does not suggest the same gap again."""
     require_operator(actor, "discard mined demands")
-    demand = _load(session, actor, demand_id)
+    demand = load_visible(session, actor, demand_id)
     if demand.confirmed or demand.status != "draft":
         raise Conflict(f"demand {demand_id} is not a draft awaiting confirmation", field="status")
     acting_as(session, actor)

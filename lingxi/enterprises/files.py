@@ -23,6 +23,7 @@ from lingxi.db.models import (
     EnterpriseProfile,
     Organisation,
     Patent,
+    PledgeRecord,
     TrainingRecord,
 )
 from lingxi.db.pagination import Page, check_paging
@@ -274,10 +275,6 @@ def _note_view(note: DueDiligenceNote) -> dict:
 
 
 def _pledges(session: Session, patent_ids: list[int]) -> dict:
-    try:
-        from lingxi.db.models.value_operations import PledgeRecord
-    except ImportError:  # the value area is not installed: say so instead of showing an empty list
-        return {"available": False, "items": []}
     if not patent_ids:
         return {"available": True, "items": []}
     rows = session.execute(select(PledgeRecord, Patent.title, Patent.publication_number)

@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lingxi.db.models import Demand, PatentLegalEvent
+from lingxi.db.models import Demand, PatentLegalEvent, PledgeRecord
 
 OPEN = ("new", "matched", "negotiating")
 
@@ -26,11 +26,7 @@ def _level(value: float, medium: float, high: float) -> str:
 
 def computed_risks(session: Session, organisation_id: int, patent_ids: list[int]) -> dict:
     risks: dict[str, dict] = {}
-    try:
-        from lingxi.db.models.value_operations import PledgeRecord
-    except ImportError:
-        PledgeRecord = None
-    if PledgeRecord is not None and patent_ids:
+    if patent_ids:
         pledged = session.scalar(select(func.count(func.distinct(PledgeRecord.patent_id))).where(
             PledgeRecord.patent_id.in_(patent_ids), PledgeRecord.released_on.is_(None))) or 0
         share = pledged / len(patent_ids)

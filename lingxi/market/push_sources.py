@@ -54,15 +54,12 @@ class OpenLicenceSource:
                 for row in rows]
 
 
-def register_push_sources() -> bool:
-    """Register both sources with the push module, if it is installed; returns whether it was."""
-    try:
-        from lingxi.push.items import register_item_source
-    except ImportError:
-        return False
+def register_push_sources() -> None:
+    """Register both sources with the push module (lingxi.push.items imports this module to find them)."""
+    from lingxi.push.items import register_item_source
+
     register_item_source(ListingSource())
     register_item_source(OpenLicenceSource())
-    return True
 
 
 register_push_sources()

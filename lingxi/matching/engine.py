@@ -29,6 +29,8 @@ from lingxi.matching import explain
 from lingxi.matching.candidates import CANDIDATES, Candidates, retrieve, stored_vectors
 from lingxi.matching.demands import DemandView
 from lingxi.matching.features import (
+    GRADE_SCORES,
+    LICENCE_SCORES,
     PatentFactsRow,
     holder_preference,
     idf_weights,
@@ -38,8 +40,6 @@ from lingxi.matching.features import (
     region_fit,
     shared_terms,
     taxonomy_agreement,
-    GRADE_SCORES,
-    LICENCE_SCORES,
 )
 from lingxi.search.service import SearchService
 from lingxi.settings import Settings

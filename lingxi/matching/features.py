@@ -59,7 +59,7 @@ class PatentFactsRow:
     trl: int | None = None
     effect_terms: list[str] = field(default_factory=list)
     value_grade: str | None = None
-    licence: str | None = None  # open_licence | listed | none (market module present), None = unknown
+    licence: str | None = None  # open_licence | listed | none
     application: str | None = None  # "CN:201910123456.7": the A and the B of one application share it
 
     @property
@@ -127,9 +127,8 @@ def load_facts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
         elif kind == "pme":
             item.effect_terms = list(data.get("effect_terms") or [])
     availability = licence_availability(session, ids)
-    if availability is not None:
-        for patent_id, item in facts.items():
-            item.licence = availability.get(patent_id, "none")
+    for patent_id, item in facts.items():
+        item.licence = availability.get(patent_id, "none")
     grades = value_grades(session, ids)
     for patent_id, grade in grades.items():
         if patent_id in facts:
@@ -137,52 +136,25 @@ def load_facts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
     return facts
 
 
-# --- licence availability (lingxi.market, built beside matching: used when it exists) ---------------------------
+# --- licence availability and value grade (lingxi.market, lingxi.value) ----------------------------------------
 
 LICENCE_SCORES = {"open_licence": 1.0, "listed": 0.8, "none": 0.0}
-
-
-def licence_availability(session: Session, ids: list[int]) -> dict[int, str] | None:
-    """Patent id → open_licence | listed for patents on offer now (lingxi.market.availability); None when the market
-    module is not there (availability unknown, as the explanation then says)."""
-    try:
-        from lingxi.market.availability import licence_availability as lookup
-    except Exception:  # noqa: BLE001 - the market area is optional for matching
-        return None
-    try:
-        with session.begin_nested():
-            return dict(lookup(session, ids))
-    except Exception:  # noqa: BLE001 - tables not migrated yet or a module mid-change: unknown, never an error
-        return None
-
-
-# --- value grade (lingxi.value, built beside matching: used when it exists) --------------------------------------
-
 GRADE_SCORES = {"A": 1.0, "B": 0.7, "C": 0.4, "D": 0.1}
+
+
+def licence_availability(session: Session, ids: list[int]) -> dict[int, str]:
+    """Patent id → open_licence | listed for patents on offer now (lingxi.market.availability)."""
+    from lingxi.market.availability import licence_availability as lookup
+
+    return dict(lookup(session, ids))
 
 
 def value_grades(session: Session, ids: list[int]) -> dict[int, str]:
     """Patent id → value grade letter in the licensing scenario, from lingxi.value.service.grade_of (bulk: one
     query per 5,000 ids). Patents without a score have no grade (the feature is then unknown)."""
-    try:
-        from lingxi.value.service import grade_of
-    except Exception:  # noqa: BLE001 - the value area is optional for matching
-        return {}
-    try:
-        found = grade_of(session, list(ids), "licensing")
-    except Exception:  # noqa: BLE001 - a value module mid-change must not break matching
-        return {}
-    return {int(k): letter for k, v in dict(found).items() if (letter := _grade_letter(v))}
+    from lingxi.value.service import grade_of
 
-
-def _grade_letter(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        value = value.get("grade")
-    value = getattr(value, "grade", value)
-    text = str(value).strip().upper()[:1] if value is not None else ""
-    return text if text in GRADE_SCORES else None
+    return grade_of(session, list(ids), "licensing")
 
 
 # --- words and concepts ----------------------------------------------------------------------------------------

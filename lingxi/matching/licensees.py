@@ -77,7 +77,7 @@ def find_licensees(engine, session: Session, actor: Principal, patent_id: int, t
     if patent is None:
         raise NotFound(f"no patent {patent_id}")
     from lingxi.db.models import Demand, EnterpriseProfile
-    from lingxi.matching.demands import may_see
+    from lingxi.enterprises.demands import may_see
     from lingxi.matching.features import idf_weights, load_facts, query_terms, shared_terms
 
     organisations = session.scalars(select(Organisation).where(Organisation.kind.in_(ENTERPRISE_KINDS))
@@ -91,7 +91,7 @@ def find_licensees(engine, session: Session, actor: Principal, patent_id: int, t
     demands: dict[int, list] = {}
     for demand in session.scalars(select(Demand).where(Demand.organisation_id.in_(org_ids),
                                                        Demand.status.in_(OPEN_STATUSES))):
-        if may_see(actor, demand.organisation_id, demand.confidentiality):
+        if may_see(actor, demand):
             demands.setdefault(demand.organisation_id, []).append(demand)
 
     patent_text = f"{patent.title}\n{patent.abstract or ''}"
@@ -226,10 +226,8 @@ def _holdings(session: Session, org_ids: list[int]) -> dict[int, list[int]]:
 
 
 def _industry_name(code: str) -> str | None:
-    try:
-        from lingxi.enterprises.industries import lookup
-    except ImportError:
-        return None
+    from lingxi.enterprises.industries import lookup
+
     industry = lookup(code)
     return industry.name if industry is not None else None
 

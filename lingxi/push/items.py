@@ -7,7 +7,7 @@ module (SPEC §6), which registers its own sources when it is built:
     register_item_source(ListingSource())      # item_type "listing", ids from its listings table
                                                # (lingxi/market/push_sources.py does this on import)
 
-The modules that provide sources are listed in SOURCE_MODULES and imported by `item_sources()` when present, so a
+The modules that provide sources are listed in SOURCE_MODULES and imported by `item_sources()`, so a
 push run sees the market's items without the CLI or the server having imported the market first.
 
 A source only has to say which items are new after an id and which patent each item is about; selection works on
@@ -80,7 +80,7 @@ def register_item_source(source: ItemSource) -> None:
     _SOURCES[source.item_type] = source
 
 
-# Modules that register item sources when imported (other areas' code; absent ones are simply skipped).
+# Modules that register item sources when imported (other areas' code).
 SOURCE_MODULES = ("lingxi.market.push_sources",)
 
 
@@ -89,9 +89,5 @@ def item_sources() -> dict[str, ItemSource]:
     import importlib
 
     for name in SOURCE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name is None or not name.startswith(error.name):
-                raise  # the module exists but is broken: say so instead of silently pushing less
+        importlib.import_module(name)
     return dict(_SOURCES)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lingxi.value.vocabulary import DIMENSIONS
 from lingxi.value.profiles import GRADES, Profile
+from lingxi.value.vocabulary import DIMENSIONS
 
 
 @dataclass

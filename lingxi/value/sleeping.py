@@ -56,11 +56,9 @@ def _years_ago(day: dt.date, years: int) -> dt.date:
 
 
 def grades(session: Session, patent_ids: list[int], scenario: str = "licensing") -> dict[int, str]:
-    """Grades from the value scores (lingxi.value.service.grade_of when it is there), else none."""
-    try:
-        from lingxi.value.service import grade_of
-    except ImportError:  # the scoring module is not installed: every patent is unscored
-        return {}
+    """Grades from the value scores (a patent without a score has none)."""
+    from lingxi.value.service import grade_of
+
     return grade_of(session, patent_ids, scenario=scenario)
 
 
@@ -104,10 +102,8 @@ def node_growth(session: Session, today: dt.date) -> dict[tuple[str, str], float
 
 
 def open_demands(session: Session) -> Counter:
-    try:
-        from lingxi.db.models import Demand
-    except ImportError:  # the enterprises area is not installed
-        return Counter()
+    from lingxi.db.models import Demand
+
     rows = session.execute(select(Demand.chain_taxonomy, Demand.chain_node, func.count())
                            .where(Demand.status.in_(OPEN_DEMAND_STATUSES), Demand.chain_node.is_not(None))
                            .group_by(Demand.chain_taxonomy, Demand.chain_node))
