@@ -156,6 +156,7 @@ def main() -> None:
         rendering["charts"] = sum(len(s["charts"]) for s in doc["sections"])
         rendering["bytes"] = {"html": len(html.encode()), "pdf": len(pdf), "docx": len(docx)}
         results["rendering"] = rendering
+        results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         db.dispose()
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))

@@ -16,7 +16,8 @@ Scores: micro and macro F1 over level-2 categories (SEI 1.1 … 9.2; chain nodes
 node counted as predicted when the classifier tags it or one of its descendants. Settings: text only (IPC codes
 hidden), with IPC (where the record has codes), and after review-driven learning: 2-fold — the labels of one half
 are turned into review decisions (accepted / corrected → positives, wrong proposals → rejected), the model is
-retrained on them (lingxi/tagging/model.py) and the other half is scored; the two folds are pooled.
+retrained on them (lingxi/tagging/model.py: token weights, rule reliability and per-node calibration, all from that
+half only) and the other half is scored; the two folds are pooled.
 Results: bench/results/tagging_quality.json.   Usage: python bench/tagging_quality.py [--show-rules]
 """
 
@@ -302,8 +303,12 @@ def main() -> None:
                     positives = set(record[dimension]) & own
                     negatives = (proposed & own) - positives  # wrong proposals the reviewer rejected
                     if positives or negatives:
+                        # with the patent itself, as lingxi/tagging/store.py's human_examples gives it to training
                         examples.append(Example(frozenset(segment(record["title"] + "\n" + record["abstract"])),
-                                                frozenset(positives), frozenset(negatives), HUMAN_WEIGHT))
+                                                frozenset(positives), frozenset(negatives), HUMAN_WEIGHT,
+                                                record["title"],
+                                                "\n".join(p for p in (record["abstract"], record["claims"]) if p),
+                                                tuple(record["ipc"])))
                 models[taxonomy.name] = train(taxonomy, examples, background)
             before += predict(dimension, base, test_set, use_ipc=True)
             after += predict(dimension, models, test_set, use_ipc=True)

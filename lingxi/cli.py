@@ -15,7 +15,7 @@ from lingxi.accounts.cli import app as users_app
 from lingxi.cli_options import HomeOption, JsonOption, open_home
 from lingxi.parties.cli import app as parties_app
 from lingxi.patents.importers import ImportOptions, UnknownFormat
-from lingxi.search.cli import index_app, search_command
+from lingxi.search.cli import index_app, saved_app, search_command
 from lingxi.search.hooks import index_updater
 from lingxi.tagging.cli import classify_command, tag_app, taxonomy_app
 from lingxi.value.cli import app as value_app
@@ -40,6 +40,7 @@ app.command("classify")(classify_command)
 app.add_typer(users_app, name="users")
 app.add_typer(index_app, name="index")
 app.command("search")(search_command)
+app.add_typer(saved_app, name="saved-search")
 app.add_typer(value_app, name="value")
 app.add_typer(enterprises_app, name="enterprises")
 app.add_typer(match_app, name="match")

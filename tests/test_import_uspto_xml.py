@@ -503,6 +503,29 @@ def test_reissue_document_of_our_own(tmp_path: Path) -> None:
     assert (inventor.role, inventor.name, inventor.city, inventor.state) == ("inventor", "Jane Doe", "Austin", "TX")
 
 
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        REISSUE.replace(b"<claim-text>finding.", b'<claim-text id="c1">finding.', 1),  # after plain ones
+        REISSUE.replace(b"<claim-text>1. A method", b'<claim-text id="c0">1. A method', 1),  # the first one
+        REISSUE.replace(b"\n<claim-text>searching", b"<claim-text>searching", 1),  # no line break before a clause
+    ],
+)
+def test_claim_clauses_never_run_together(tmp_path: Path, document: bytes) -> None:
+    """Spacing clauses on the bytes, or (a claim-text with attributes anywhere) element by element, reads alike."""
+    path = tmp_path / "claims.xml"
+    path.write_bytes(document)
+    (result,) = IMPORTER.parse(path, OPTIONS)
+    assert result.record.claims == ["A method comprising: searching; and finding.", "The method of claim 1."]
+
+
+def test_a_document_without_claims(tmp_path: Path) -> None:
+    path = tmp_path / "no-claims.xml"
+    path.write_bytes(REISSUE[: REISSUE.index(b"<claims")] + b"</us-patent-grant>\n")
+    (result,) = IMPORTER.parse(path, OPTIONS)
+    assert result.record.claims == [] and result.record.title == "Search engine"
+
 # --- splitting ---------------------------------------------------------------------------------------------------
 
 

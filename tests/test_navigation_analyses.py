@@ -188,3 +188,109 @@ def test_demo_reports_are_seeded_once(demo):
     with demo.sessions() as session:
         kinds = set(session.scalars(select(NavigationReport.report_type)))
     assert kinds == {"industry", "regional"}
+
+
+# --- citation network on a hand-built graph, SQLite and PostgreSQL -------------------------------------------------
+
+JIA, YI, BING = "甲光伏科技有限公司", "乙新能源股份有限公司", "丙材料研究院"
+
+
+def _cited(name: str, year: int, serial: int, applicant: str, cites: list[int], kind: str = "A"):
+    from lingxi.patents.numbers import cn_check_digit
+    from lingxi.patents.records import Citation, PartyMention, PatentRecord
+
+    digits = f"{year}1{serial:07d}"
+    return PatentRecord(
+        title=f"光伏组件{name}", publication_number=f"CN10{serial:07d}{kind}", country="CN", kind_code=kind,
+        doc_type="invention", application_number=f"{digits}.{cn_check_digit(digits)}",
+        application_date=dt.date(year, 3, 1), publication_date=dt.date(year + (3 if kind == "B" else 1), 9, 1),
+        grant_date=dt.date(year + 3, 9, 1) if kind == "B" else None, language="zh",
+        parties=[PartyMention("applicant", applicant, 1)],
+        citations=[Citation(sequence=i, number=f"CN10{c:07d}", country="CN", category="examiner")
+                   for i, c in enumerate(cites)])
+
+
+# serial → (name, year, applicant, serials it cites). Knowledge flows cited → citing:
+#   A→B, A→C, B→D, C→D, B→E, D→E (same year: D filed first), D→F, E→F, F→G, W→X, P→Q;
+#   X (2012) citing F (2014) runs against time and Q→P closes a loop (P, Q same year): both are dropped.
+# N⁻ (paths from sources): A1 B1 C1 D2 E3 F5 G5; N⁺ (paths to sinks): G1 F1 E1 D2 C2 B3 A5, so
+# SPC = N⁻(u)·N⁺(v): A→B 3, A→C 2, B→D 2, C→D 2, B→E 1, D→E 2, D→F 2, E→F 3, F→G 5; W→X 1, P→Q 1;
+# source-to-sink paths 5 + 1 + 1 = 7. Global main path A→B→D→E→F→G with SPC 3+2+2+3+5 = 15
+# (A→C→D→E→F→G is 14, A→B→D→F→G 12, A→B→E→F→G 12).
+GRAPH = {1: ("A", 2010, JIA, []), 2: ("B", 2011, JIA, [1]), 3: ("C", 2012, YI, [1]), 4: ("D", 2013, JIA, [2, 3]),
+         5: ("E", 2013, YI, [2, 4]), 6: ("F", 2014, JIA, [4, 5]), 7: ("X", 2012, JIA, [6, 9]),
+         10: ("P", 2016, JIA, [11]), 11: ("Q", 2016, JIA, [10])}
+OUTSIDE = {8: ("G", 2015, BING, [6]), 9: ("W", 2009, BING, [])}
+
+
+@pytest.fixture
+def cited_store(db):
+    from lingxi.patents.importing import import_parsed
+    from lingxi.patents.records import ParsedRecord, SourceLocation
+
+    def load(spec, extra=()):
+        records = [_cited(name, year, serial, who, cites) for serial, (name, year, who, cites) in spec.items()]
+        records += list(extra)
+        parsed = (ParsedRecord(r, SourceLocation("test", document=i)) for i, r in enumerate(records, start=1))
+        assert import_parsed(db, parsed, source="test").rejected == 0
+
+    # the scope is import 1; A also has its grant publication (one application, two documents, same number base)
+    load(GRAPH, [_cited("A", 2010, 1, JIA, [], kind="B")])
+    load(OUTSIDE)
+    return db
+
+
+def test_citation_network_main_path_flows_and_outside_share(cited_store):
+    with cited_store.sessions() as session:
+        result = run_analyses(session, parse_scope("import:1"), ("citations",))
+    c = result["citations"]
+    assert result["scope"]["patents"] == 10 and result["scope"]["applications"] == 9
+    assert (c["nodes"], c["outside_nodes"], c["edges"]) == (11, 2, 13)
+    assert (c["internal_edges"], c["from_outside"], c["to_outside"], c["received"]) == (11, 1, 1, 12)
+    assert c["outside_share"] == round(1 / 12, 4)
+    assert c["forward"] == 12  # citing documents; A's two publications share one number base and count once
+    assert (c["dag_edges"], c["dropped_edges"], c["paths"]) == (11, 2, 7.0)
+    assert [n["title"][-1] for n in c["main_path"]] == list("ABDEFG")
+    assert [n["spc_in"] for n in c["main_path"]] == [None, 3.0, 2.0, 2.0, 3.0, 5.0]
+    assert c["main_path_spc"] == 15.0
+    assert c["main_path"][-1]["in_scope"] is False and c["main_path"][-1]["holders"] == [BING]
+    assert c["main_path"][0]["publication_number"] == "CN100000001B"  # the grant speaks for the application
+    top_route = c["key_routes"][0]
+    assert (top_route["from"], top_route["to"], top_route["spc"], top_route["weight"]) == (
+        "CN100000006A", "CN100000008A", 5.0, round(5 / 7, 4))
+    # most cited: A, B, D, F twice each (A's A and B publication are one application cited once by B)
+    assert [(r["title"][-1], r["cited"]) for r in c["most_cited"][:4]] == [("A", 2), ("B", 2), ("D", 2), ("F", 2)]
+    assert c["most_cited"][0]["holders"] == [JIA]
+    assert {r["title"][-1]: r["cited_in_scope"] for r in c["most_cited"]}["F"] == 1  # G (outside) and X
+    # flows between the scope's top applicants: row cites column
+    assert c["flows"]["applicants"] == [JIA, YI]
+    assert [r["cites"] for r in c["flows"]["rows"]] == [[6, 2], [3, 0]]
+    assert c["self_citations"] == 6 and c["self_share"] == round(6 / 13, 4)
+    graph = c["graph"]
+    assert graph["shown"] == 11 and len(graph["edges"]) == 13
+    assert sum(e["main"] for e in graph["edges"]) == 5
+    assert all(n["y"] == 0 for n in graph["nodes"] if n["main"]) and {n["x"] for n in graph["nodes"]} >= {2010, 2015}
+
+
+def test_citation_network_section_renders_and_regenerates_identically(cited_store):
+    from lingxi.navigation.charts import echarts_option, png
+    from lingxi.navigation.conclusions import conclude
+    from lingxi.navigation.document import build_document
+    from lingxi.navigation.outputs import report_record
+
+    with cited_store.sessions() as session, session.begin():
+        row = service.create_report(session, SYSTEM, "industry", "import:1", {})
+        record = report_record(row)
+        assert service.regenerate(session, SYSTEM, row.id)["identical"]
+    zh = " ".join(s["zh"] for s in conclude("citations", record["analyses"], "industry"))
+    en = " ".join(s["en"] for s in conclude("citations", record["analyses"], "industry"))
+    assert "15" in zh and "CN100000001B" in zh and "8.3%" in zh and "46.2%" in zh
+    assert "main path" in en and "CN100000008A" in en
+    doc = build_document(record, "zh")
+    section = next(s for s in doc["sections"] if s["key"] == "citations")
+    chart = next(ch for ch in section["charts"] if ch["kind"] == "citation_network")
+    option = echarts_option(chart)
+    assert option["series"][0]["type"] == "graph" and len(option["series"][0]["data"]) == 11
+    assert png(chart)[:4] == b"\x89PNG"
+    captions = [t["caption"] for t in section["tables"]]
+    assert any("主路径" in c for c in captions) and any("引证流向" in c for c in captions)

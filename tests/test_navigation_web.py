@@ -131,6 +131,30 @@ def test_standalone_html_embeds_echarts_and_uses_no_cdn(platform, report):
     assert "Filing and grant trends" in english
 
 
+def test_citation_network_in_the_figures_html_and_word(platform, report):
+    client = api_client(platform, "regulator")
+    c = client.get(f"/api/navigation/reports/{report['id']}").json()["analyses"]["citations"]
+    assert c["edges"] > 0 and c["internal_edges"] + c["from_outside"] + c["to_outside"] == c["edges"]
+    path = c["main_path"]
+    assert len(path) >= 2 and path[0]["spc_in"] is None and all(p["spc_in"] > 0 for p in path[1:])
+    years = [p["year"] for p in path]
+    assert years == sorted(years)  # the main path runs forward in time
+    drawn = {(e["source"], e["target"]) for e in c["graph"]["edges"] if e["main"]}
+    assert drawn == {(a["key"], b["key"]) for a, b in zip(path, path[1:])}
+    assert c["most_cited"][0]["cited"] >= c["most_cited"][-1]["cited"] > 0
+    assert len(c["graph"]["nodes"]) <= max(60, len(path))
+    html = client.get(f"/api/navigation/reports/{report['id']}/download", params={"format": "html"}).text
+    assert "cartesian2d" in html and "__plain__" in html
+    document = Document(io.BytesIO(client.get(f"/api/navigation/reports/{report['id']}/download",
+                                              params={"format": "docx"}).content))
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert any("引证网络与技术主路径" in t for t in captions) and any("技术主路径（SPC" in t for t in captions)
+    # a query scope (ids bound in the statement) answers the network too
+    query = client.get("/api/navigation/analyses", params={"scope": "query:TI=(电池)", "sections": "citations"})
+    assert query.status_code == 200, query.text
+    assert query.json()["citations"]["nodes"] >= query.json()["citations"]["scope_nodes"]
+
+
 def test_pages_choose_type_and_scope_show_the_report_and_offer_downloads(platform):
     browser = browser_session(platform, "enterprise")
     home = browser.get("/navigation")
@@ -170,13 +194,37 @@ def test_cli_writes_html_pdf_and_docx(home, tmp_path):
 
 def test_a_saved_search_is_a_scope_for_its_owner_only(platform):
     owner = api_client(platform, "enterprise")
-    saved = owner.post("/api/subscriptions", json={"name": "电池检索", "kind": "keywords", "query": "TI=(电池)"})
+    saved = owner.post("/api/saved-searches", json={"name": "电池检索", "query": "TI=(电池)", "filters": "AD>=2015"})
     assert saved.status_code == 201, saved.text
     scope = f"saved:{saved.json()['id']}"
     mine = owner.get("/api/navigation/analyses", params={"scope": scope, "sections": "trends"})
     assert mine.status_code == 200, mine.text
-    direct = owner.get("/api/navigation/analyses", params={"scope": "query:TI=(电池)", "sections": "trends"})
-    assert mine.json()["scope"]["patents"] == direct.json()["scope"]["patents"] > 0
+    # exactly the saved query's patents: the search's hit count, and the filters are applied
+    hits = owner.get("/api/search", params={"q": "TI=(电池)", "filters": "AD>=2015", "page_size": 1}).json()["total"]
+    unfiltered = owner.get("/api/navigation/analyses", params={"scope": "query:TI=(电池)", "sections": "trends"})
+    assert mine.json()["scope"]["patents"] == hits > 0
+    assert hits < unfiltered.json()["scope"]["patents"]
     other = api_client(platform, "supplier").get("/api/navigation/analyses", params={"scope": scope})
     assert other.status_code == 403
-    assert owner.get("/api/navigation/analyses", params={"scope": "saved:99999"}).status_code == 404
+    assert api_client(platform, "operator").get("/api/navigation/analyses",
+                                                params={"scope": scope, "sections": "trends"}).status_code == 200
+    missing = owner.get("/api/navigation/analyses", params={"scope": "saved:99999"})
+    assert missing.status_code == 404 and "saved:99999" in missing.json()["error"]["message"]
+
+
+def test_a_report_on_a_saved_search_records_its_definition_and_notices_a_change(platform):
+    owner = api_client(platform, "enterprise")
+    saved = owner.post("/api/saved-searches", json={"name": "光伏检索", "query": "TI=(光伏)"}).json()
+    created = owner.post("/api/navigation/reports",
+                         json={"type": "rd", "scope": f"saved:{saved['id']}", "settings": {"benchmark": "all"}})
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    stored = owner.get(f"/api/navigation/reports/{report_id}").json()
+    assert stored["data_version"]["saved_searches"] == {
+        str(saved["id"]): {"query": "TI=(光伏)", "mode": "keyword", "filters": None, "sort": "relevance"}}
+    same = owner.post(f"/api/navigation/reports/{report_id}/regenerate").json()
+    assert same["identical"] is True and "saved_searches" not in same["changed_data"]
+    changed = owner.patch(f"/api/saved-searches/{saved['id']}", json={"filters": "AD>=2020"})
+    assert changed.status_code == 200, changed.text
+    again = owner.post(f"/api/navigation/reports/{report_id}/regenerate").json()
+    assert again["data_changed"] is True and "saved_searches" in again["changed_data"]

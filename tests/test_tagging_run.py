@@ -86,6 +86,32 @@ def test_tag_run_resumes_after_a_kill_and_matches_an_uninterrupted_run(db):
     assert not [t for t in after_resume if t[0] == umbrella_id]
 
 
+def test_worker_processes_write_what_a_single_process_writes(db):
+    """Large runs compute batches in forked workers; the tags, annotations and cursors must not depend on it."""
+    _add_patents(db, 23)
+
+    def stored() -> tuple[set, dict, dict]:
+        with db.sessions() as session:
+            tags = set(session.execute(select(PatentTag.patent_id, PatentTag.taxonomy_name, PatentTag.node_key,
+                                              PatentTag.confidence, PatentTag.source, PatentTag.model_version,
+                                              PatentTag.status)).all())
+            evidence = {(t.patent_id, t.taxonomy_name, t.node_key): t.evidence["text"]
+                        for t in session.scalars(select(PatentTag))}
+            notes = {(a.patent_id, a.kind): (a.data, a.confidence)
+                     for a in session.scalars(select(PatentAnnotation))}
+        return tags, evidence, notes
+
+    parallel = run_tagging(db, ["chain_ev", "sei_2018"], batch_size=5, workers=2)
+    assert parallel.patents == 23 and parallel.annotations == 46
+    in_workers = stored()
+    assert in_workers[0]
+    single = run_tagging(db, ["chain_ev", "sei_2018"], batch_size=5, workers=0, restart=True)
+    assert stored() == in_workers
+    assert single.taxonomies == parallel.taxonomies and single.annotations == parallel.annotations
+    again = run_tagging(db, ["chain_ev", "sei_2018"], batch_size=5, workers=2)
+    assert again.patents == 0  # the cursors the workers' batches moved are where a single process leaves them
+
+
 def test_annotations_are_stored_when_the_extractors_exist(db):
     _add_patents(db, 5)
     summary = run_tagging(db, ["chain_pv"], annotations=True)

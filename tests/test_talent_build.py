@@ -109,3 +109,82 @@ def test_common_names_need_more_evidence():
     # the same name twice on one patent is two people
     c = Mention(3, "王伟", 1, 2015, fields=frozenset({"H01M"}))
     assert len(cluster_mentions([a, c], {"王伟": 2})) == 2
+
+
+def _publication(number: str, kind: str, application: str | None, year: int, inventors: list[str],
+                 applicant: str = UNI, tag: str | None = None) -> PatentRecord:
+    granted = kind == "B"
+    return PatentRecord(
+        title=f"一种储能电池{number}", publication_number=f"CN{number}{kind}", country="CN", kind_code=kind,
+        doc_type="invention", application_number=application, application_date=dt.date(year, 5, 1),
+        publication_date=dt.date(year + (3 if granted else 1), 5, 1),
+        grant_date=dt.date(year + 3, 5, 1) if granted else None, language="zh",
+        classifications=[Classification("IPC", "H01M 10/052", True, 0)],
+        parties=[PartyMention("applicant", applicant, 1)]
+        + [PartyMention("inventor", name, i) for i, name in enumerate(inventors, start=1)])
+
+
+def test_a_and_b_publication_count_as_one_patent(db):
+    from lingxi.db.models import Patent, PatentTag, PatentValueScore
+    from lingxi.graph.dashboard import dashboard
+
+    # one application published twice (A, then its grant B), plus a second invention and a lone record with no
+    # application number; 柳如烟 and 岑参 are on all three inventions
+    records = [
+        _publication("115000001", "A", "CN202110000001.6", 2021, ["柳如烟", "岑参"]),
+        _publication("115000001", "B", "CN202110000001.6", 2021, ["柳如烟", "岑参"]),
+        _publication("115000002", "A", "CN202110000002.0", 2021, ["柳如烟", "岑参"]),
+        _publication("115000003", "A", None, 2022, ["柳如烟", "岑参"]),
+    ]
+    parsed = (ParsedRecord(r, SourceLocation("test", document=i)) for i, r in enumerate(records, start=1))
+    assert import_parsed(db, parsed, source="test").rejected == 0
+    with db.sessions() as session:
+        ids = {key: pid for key, pid in session.execute(select(Patent.key, Patent.id)).all()}
+        scores = {"CN115000001A": (40.0, "C"), "CN115000001B": (80.0, "A"), "CN115000002A": (60.0, "B"),
+                  "CN115000003A": (20.0, "D")}
+        for key, (score, grade) in scores.items():
+            session.add(PatentValueScore(patent_id=ids[key], scenario="licensing", profile_name="t",
+                                         profile_version=1, score=score, grade=grade))
+        for key in ("CN115000001A", "CN115000001B"):  # both publications tagged into the chain
+            session.add(PatentTag(patent_id=ids[key], taxonomy_name="chain_ev", taxonomy_version=1,
+                                  node_key="battery", confidence=1.0, status="accepted", source="rule"))
+        session.commit()
+    build_talents(db, OPERATOR)
+    with db.sessions() as session:
+        liu = session.scalars(select(Talent).where(Talent.name == "柳如烟")).one()
+        # three inventions, not four publications; value per invention = its best publication (B's 80, not A's 40)
+        assert liu.patent_count == 3
+        assert liu.value_total == 80.0 + 60.0 + 20.0
+        assert liu.value_score == round(160.0 / 3, 2)
+        assert liu.grade_counts == {"A": 1, "B": 1, "D": 1}
+        assert liu.fields == [["H01M", 3]]
+        assert session.scalar(select(func.count()).select_from(TalentMention)
+                              .where(TalentMention.talent_id == liu.id)) == 4  # every publication still linked
+
+        profile = talent_profile(session, REGULATOR, liu.id)
+        assert profile["patent_count"] == 3
+        assert sorted(p["number"] for p in profile["patents"]) == sorted(scores)  # all four publications listed
+        groups = {i["application"]: sorted(p["number"] for p in i["publications"]) for i in profile["inventions"]}
+        assert groups == {"CN202110000001.6": ["CN115000001A", "CN115000001B"],
+                          "CN202110000002.0": ["CN115000002A"], None: ["CN115000003A"]}
+        assert {a["year"]: a["organisations"][0]["patents"] for a in profile["affiliations"]} == {2021: 2, 2022: 1}
+        assert profile["chain_nodes"] == [{"taxonomy": "chain_ev", "node": "battery", "patents": 1}]
+        assert profile["collaborators"][0]["name"] == "岑参" and profile["collaborators"][0]["shared_patents"] == 3
+
+        network = collaboration_network(session, REGULATOR, liu.id)
+        assert [e["weight"] for e in network["edges"]] == [3]
+
+        chain = list_talents(session, REGULATOR, chain="chain_ev")
+        assert {i["name"]: i["chain_patents"] for i in chain["items"]} == {"柳如烟": 1, "岑参": 1}
+        assert list_talents(session, REGULATOR)["items"][0]["patents"] == 3
+
+        board = dashboard(session, REGULATOR, chain="chain_ev")
+        assert {t["name"]: t["patents"] for t in board["top_talents"]} == {"柳如烟": 1, "岑参": 1}
+
+        # navigation's inventor analysis already counts applications: the same three
+        from lingxi.navigation.analyses import run_analyses
+        from lingxi.navigation.scope import parse_scope
+
+        inventors = run_analyses(session, parse_scope("all"), ("inventors",))["inventors"]
+        assert {p["name"]: p["applications"] for p in inventors["top_inventors"]} == {"柳如烟": 3, "岑参": 3}
+        assert inventors["teams"][0]["applications"] == 3

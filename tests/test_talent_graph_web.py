@@ -74,7 +74,8 @@ def test_api_permissions_and_lists(platform, facts):
     assert regulator.get("/api/talent", params={"order": "fame"}).status_code == 422
     top = overall["items"][0]
     profile = regulator.get(f"/api/talent/{top['id']}").json()
-    assert len(profile["patents"]) == profile["patent_count"] == top["patents"] and profile["affiliations"]
+    assert len(profile["inventions"]) == profile["patent_count"] == top["patents"] and profile["affiliations"]
+    assert sum(len(i["publications"]) for i in profile["inventions"]) == len(profile["patents"])
     network = regulator.get(f"/api/talent/{top['id']}/network").json()
     assert network["nodes"][0]["centre"] and len(network["nodes"]) == len(profile["collaborators"]) + 1
     assert regulator.get("/api/talent/99999999").status_code == 404
@@ -116,6 +117,7 @@ def test_pages(platform, facts):
     assert "高产出人才" in page and "高价值人才" in page and 'id="talent-output"' in page
     english = browser_session(platform, "enterprise").get(f"/talent/{talent}?lang=en").text
     assert "Affiliations over time" in english and "talent-network-data" in english
+    assert "data-invention=" in english and "count as one patent" in english  # publications grouped by application
     explorer = browser_session(platform, "operator").get("/graph").text
     assert "/static/graph.js" in explorer and 'value="deal"' in explorer
     assert 'value="deal"' not in browser_session(platform, "enterprise").get("/graph").text

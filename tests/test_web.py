@@ -64,3 +64,35 @@ def test_search_detail_and_area_pages(served_home):
         built = client.get(f"/areas/{key}", follow_redirects=False)
         assert built.status_code == 302 and built.headers["location"] == url
     assert client.get("/areas/nonsense").status_code == 404
+
+
+def test_no_route_is_hidden_by_an_earlier_one(tmp_path):
+    """Routers are included busiest first (lingxi/web/app.py): the order must never change which route answers.
+    For every route, a request to its own path (parameters filled in) is answered by a route of that path."""
+    import re
+
+    from starlette.routing import compile_path
+
+    from lingxi.settings import load_settings
+    from lingxi.web.app import create_app
+
+    def flatten(routes):
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                yield from flatten(inner.routes)
+            elif getattr(route, "methods", None) and getattr(route, "path", None):
+                yield route
+
+    app = create_app(load_settings(tmp_path))
+    routes = [(route, compile_path(route.path)[0]) for route in flatten(app.router.routes)]
+    assert len(routes) > 150 and any(route.path == "/patents/{identifier}" for route, _ in routes)
+    for route, own_pattern in routes:
+        for value in ("1", "x"):
+            path = re.sub(r"\{[^}]+\}", value, route.path)
+            if not own_pattern.match(path):  # e.g. "x" for an {id:int}
+                continue
+            for method in route.methods:
+                first = next(other for other, pattern in routes if pattern.match(path) and method in other.methods)
+                # (a path registered twice is answered by its first registration whatever the order of the rest)
+                assert first.path == route.path, f"{method} {path}: answered by {first.path} ({first.endpoint.__name__})"

@@ -161,9 +161,12 @@ def test_admin_manages_users_and_the_new_account_works(platform):
     assert wrong_org.status_code == 422 and wrong_org.json()["error"]["field"] == "organisation_id"
     officer = api_client(platform, "loan-officer", "good-pass-1")
     assert officer.get("/api/auth/me").json()["role"] == "financier"
+    officer_browser = browser_session(platform, "loan-officer", "good-pass-1")
+    assert officer_browser.get("/account").status_code == 200  # the server now remembers this session's owner
     user_id = created.json()["id"]
     assert admin.patch(f"/api/users/{user_id}", json={"is_active": False}).json()["is_active"] is False
     assert officer.get("/api/auth/me").status_code == 401  # a deactivated account's tokens stop working
+    assert officer_browser.get("/account").status_code == 303  # … and its browser sessions, at once
     log = admin.get("/api/audit", params={"entity": "users", "entity_id": user_id}).json()["items"]
     assert [e["action"] for e in log] == ["update", "create"]
     assert log[1]["after"]["password_hash"] == "***" and log[0]["after"] == {"is_active": False}

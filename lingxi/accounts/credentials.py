@@ -23,6 +23,7 @@ from lingxi.errors import InvalidInput, NotFound
 SESSION_LIFETIME = dt.timedelta(days=7)
 TOKEN_PREFIX = "lx_"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)  # fewer writes: "last used" to within a few minutes is enough
+SESSION_CACHE_PREFIX = "session:"
 
 
 def _digest(secret: str) -> str:
@@ -40,21 +41,40 @@ def open_login_session(session: Session, user: User) -> str:
     return secret
 
 
+def _session_key(cookie: str) -> str:
+    return SESSION_CACHE_PREFIX + _digest(cookie)  # never equal to a token's digest, whatever the secrets
+
+
+def cached_session_principal(cookie: str) -> Principal | None:
+    """The session's user if this process resolved the cookie moments ago, without touching the database."""
+    return principal_cache.cached(_session_key(cookie))
+
+
 def principal_from_session(session: Session, cookie: str) -> Principal | None:
+    key = _session_key(cookie)
+    if (principal := principal_cache.cached(key)) is not None:
+        return principal
+    now = utcnow()
     row = session.execute(
-        select(User, LoginSession.csrf_token)
+        select(User, LoginSession.csrf_token, LoginSession.expires_at)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _digest(cookie), LoginSession.expires_at > utcnow(), User.is_active)
+        .where(LoginSession.token_hash == _digest(cookie), LoginSession.expires_at > now, User.is_active)
     ).first()
-    return principal_for(row[0], csrf_token=row[1]) if row else None
+    if row is None:
+        return None
+    principal = principal_for(row[0], csrf_token=row[1])
+    principal_cache.remember(key, principal, valid_for=(row[2] - now).total_seconds())
+    return principal
 
 
 def close_login_session(session: Session, cookie: str) -> None:
     session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(cookie)))
+    principal_cache.forget_all_after_commit(session)
 
 
 def close_all_login_sessions(session: Session, user_id: int) -> None:
     session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
+    principal_cache.forget_all_after_commit(session)
 
 
 # --- API tokens ----------------------------------------------------------------------------------------------

@@ -64,12 +64,13 @@ KPI_MANAGE = "kpi.manage"  # programmes and targets, manual adjustments, patent 
 FINANCE_PLEDGES = "finance.pledges"  # pledge-eligible lists of every holder, pledge cases (financiers: own institution)
 FINANCE_MANAGE = "finance.manage"  # every institution, product and pledge case (operators)
 POOLS_MANAGE = "pools.manage"  # create pools, members, patents, licences, royalty payments (operators)
+SEARCHES_READ_ALL = "searches.read_all"  # see and run every user's saved searches (changing stays with the owner)
 
 _EVERY_MEMBER = {PATENTS_READ, STATS_READ, ORGANISATIONS_DIRECTORY, ORGANISATIONS_EDIT_OWN, MATCH_RUN,
                  SUBSCRIPTIONS_OWN}
 _OPERATIONS = {PATENTS_IMPORT, ORGANISATIONS_READ_ALL, ORGANISATIONS_EDIT_ALL, TAGS_REVIEW, VALUE_CONFIGURE,
                ENTERPRISES_MANAGE, DEMANDS_POST, PUSH_MANAGE, MARKET_POST, MARKET_TRADE, MARKET_APPROVE,
-               DEALS_MANAGE, FINANCE_PLEDGES, FINANCE_MANAGE, POOLS_MANAGE, KPI_MANAGE}
+               DEALS_MANAGE, FINANCE_PLEDGES, FINANCE_MANAGE, POOLS_MANAGE, KPI_MANAGE, SEARCHES_READ_ALL}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.operator: frozenset(_EVERY_MEMBER | _OPERATIONS),

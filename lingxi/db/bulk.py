@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, DateTime, Table
@@ -89,7 +90,7 @@ class TupleInsert:
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             sql = f'INSERT INTO {self.table} ({", ".join(self.names)}) VALUES {", ".join([self.row_sql] * len(part))}'
-            params = tuple(value for row in part for value in row + tail)
+            params = tuple(chain.from_iterable([row + tail for row in part]))  # flattened in C
             results += [tuple(r) for r in connection.exec_driver_sql(sql + suffix, params).fetchall()]
         return results
 

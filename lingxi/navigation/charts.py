@@ -2,7 +2,8 @@
 for the PDF and Word reports.
 
 Spec kinds: bar, barh, line, bar_line, stacked (x + series), pie (items), path (points [x, y, year, incomplete]),
-heatmap (rows × cols cells, drawn as a bubble matrix). `shade_from` greys the years hit by the publication lag;
+heatmap (rows × cols cells, drawn as a bubble matrix), citation_network (nodes with x = filing year and y = lane,
+edges; the main path marked). `shade_from` greys the years hit by the publication lag;
 `ref_line` draws a horizontal reference (RTA = 1).
 """
 
@@ -35,6 +36,8 @@ def echarts_option(spec: dict[str, Any]) -> dict[str, Any]:
         base["series"] = [{"type": "line", "data": [[p[0], p[1], p[2]] for p in points], "symbolSize": 9,
                            "label": {"show": True, "formatter": "{@[2]}", "fontSize": 9}}]
         return base
+    if kind == "citation_network":
+        return _network_option(spec, base)
     if kind == "heatmap":
         data = [[j, i, spec["cells"][i][j]] for i in range(len(spec["rows"])) for j in range(len(spec["cols"]))
                 if spec["cells"][i][j]]
@@ -64,6 +67,50 @@ def echarts_option(spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("ref_line") is not None:
         series[0]["markLine"] = {"symbol": "none", "data": [{"yAxis": spec["ref_line"]}]}
     base["series"] = series
+    return base
+
+
+MAIN_COLOUR, OUTSIDE_COLOUR, EDGE_COLOUR = "#c9414b", "#9aa4ad", "#b9c2cc"
+
+
+def _node_size(cited: int, most: int) -> float:
+    """Symbol diameter in px, 6–22 by the square root of the times cited relative to the chart's most cited."""
+    return 6 + 16 * (cited / most) ** 0.5 if most else 6
+
+
+def _network_option(spec: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """A graph series on a year axis (cartesian2d), so the drawing reads left to right in time like the PNG."""
+    nodes, index = spec["nodes"], {n["id"]: i for i, n in enumerate(spec["nodes"])}
+    years = [n["x"] for n in nodes]
+    most = max((n["cited"] for n in nodes), default=0)
+    data = []
+    main_order = {n["id"]: j for j, n in enumerate(sorted((n for n in nodes if n["main"]), key=lambda n: n["x"]))}
+    for n in nodes:
+        colour = MAIN_COLOUR if n["main"] else PALETTE[0] if n["in_scope"] else OUTSIDE_COLOUR
+        tip = f"{n['label']}<br/>{n['title']}<br/>{n['holder'] or ''} · {n['year'] or ''} · ↩ {n['cited']}"
+        label = {"show": n["main"]}
+        if n["main"]:  # alternate above / below, as in the PNG, so same-year neighbours stay readable
+            label.update({"position": "top" if main_order[n["id"]] % 2 == 0 else "bottom", "rotate": 20})
+        data.append({"name": n["label"], "value": [n["x"], n["y"]], "symbolSize": round(_node_size(n["cited"], most), 1),
+                     "category": 0 if n["main"] else 1 if n["in_scope"] else 2,
+                     "itemStyle": {"color": colour}, "tooltip": {"formatter": tip}, "label": label})
+    legend = spec.get("legend") or ["main path", "in scope", "outside"]
+    links = [{"source": index[e["source"]], "target": index[e["target"]],
+              "lineStyle": {"color": MAIN_COLOUR if e["main"] else EDGE_COLOUR, "width": 2.5 if e["main"] else 0.8,
+                            "opacity": 0.95 if e["main"] else 0.5}}
+             for e in spec["edges"] if e["source"] in index and e["target"] in index]
+    base["tooltip"] = {"trigger": "item"}
+    # "__plain__": the report page swaps in a function printing the year as is (ECharts writes 2,015 otherwise)
+    base["xAxis"] = {"type": "value", "min": int(min(years)) - 1, "max": int(max(years)) + 1, "interval": 1,
+                     "axisLine": {"onZero": False}, "axisLabel": {"formatter": "__plain__"},
+                     "splitLine": {"show": True, "lineStyle": {"opacity": 0.3}}}
+    base["yAxis"] = {"type": "value", "show": False}
+    base["legend"] = {"top": 0, "data": legend}
+    base["series"] = [{"type": "graph", "coordinateSystem": "cartesian2d", "data": data, "links": links,
+                       "categories": [{"name": name, "itemStyle": {"color": colour}} for name, colour in
+                                      zip(legend, (MAIN_COLOUR, PALETTE[0], OUTSIDE_COLOUR))],
+                       "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 5, "roam": False,
+                       "label": {"position": "top", "fontSize": 9}, "emphasis": {"focus": "adjacency"}}]
     return base
 
 
@@ -101,6 +148,8 @@ def png(spec: dict[str, Any], width: float = 6.4, height: float = 3.4, dpi: int 
         height = max(1.5, 0.3 * len(spec["x"]) + 0.9)
     if kind == "heatmap":
         height = max(height, 0.32 * len(spec["rows"]) + 1.4)
+    if kind == "citation_network":
+        height = 4.2
     with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(width, height), dpi=dpi)
         _draw(ax, spec)
@@ -129,6 +178,9 @@ def _draw(ax, spec: dict[str, Any]) -> None:
         ax.set_xlabel(spec["x_name"])
         ax.set_ylabel(spec["y_name"])
         ax.grid(alpha=0.25)
+        return
+    if kind == "citation_network":
+        _draw_network(ax, spec)
         return
     if kind == "heatmap":
         rows, cols, cells = spec["rows"], spec["cols"], spec["cells"]
@@ -182,3 +234,46 @@ def _draw(ax, spec: dict[str, Any]) -> None:
     ax.grid(axis="y", alpha=0.25)
     if len(spec["series"]) > 1:
         ax.legend(frameon=False, fontsize=7.5, ncols=min(4, len(spec["series"])))
+
+
+def _draw_network(ax, spec: dict[str, Any]) -> None:
+    """The conventional main-path picture: x = filing year, the main path along the middle line in red, the other
+    most-cited applications stacked above and below their year, arrows from cited to citing."""
+    from matplotlib.lines import Line2D
+
+    at = {n["id"]: n for n in spec["nodes"]}
+    most = max((n["cited"] for n in spec["nodes"]), default=0)
+    for main in (False, True):  # the main path drawn last, on top
+        for e in spec["edges"]:
+            a, b = at.get(e["source"]), at.get(e["target"])
+            if a is None or b is None or e["main"] != main:
+                continue
+            ax.annotate("", (b["x"], b["y"]), (a["x"], a["y"]),
+                        arrowprops={"arrowstyle": "-|>", "color": MAIN_COLOUR if main else EDGE_COLOUR,
+                                    "lw": 1.8 if main else 0.5, "alpha": 0.95 if main else 0.6,
+                                    "shrinkA": 4, "shrinkB": 4, "mutation_scale": 7,
+                                    "connectionstyle": "arc3,rad=0.08" if not main else "arc3,rad=0"})
+    labelled = 0
+    for n in sorted(spec["nodes"], key=lambda n: (n["x"], n["y"])):
+        colour = MAIN_COLOUR if n["main"] else PALETTE[0] if n["in_scope"] else OUTSIDE_COLOUR
+        ax.scatter(n["x"], n["y"], s=_node_size(n["cited"], most) ** 2 / 2.2, color=colour, zorder=3,
+                   edgecolors="white", linewidths=0.5)
+        if n["main"]:  # labels alternate above and below the line so neighbours in one year stay readable
+            above = labelled % 2 == 0
+            ax.annotate(n["label"], (n["x"], n["y"]), xytext=(0, 7 if above else -8), textcoords="offset points",
+                        ha="left" if above else "right", va="bottom" if above else "top", fontsize=5.5,
+                        rotation=30, color="#333")
+            labelled += 1
+    xs = [n["x"] for n in spec["nodes"]]
+    years = sorted({int(round(x)) for x in xs})
+    step = max(1, len(years) // 14)
+    ax.set_xticks(years[::step], [str(y) for y in years[::step]])
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ys = [n["y"] for n in spec["nodes"]]
+    ax.set_ylim(min(ys) - 1, max(ys) + 1.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.grid(axis="x", alpha=0.25)
+    legend = spec.get("legend") or ["main path", "in scope", "outside"]
+    ax.legend([Line2D([], [], marker="o", linestyle="", color=c) for c in (MAIN_COLOUR, PALETTE[0], OUTSIDE_COLOUR)],
+              legend, frameon=False, fontsize=7, loc="upper left", ncols=3)

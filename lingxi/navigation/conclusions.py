@@ -174,10 +174,59 @@ def key_patents(k: dict) -> list[dict]:
 
 
 def citations(c: dict) -> list[dict]:
-    return [_s(f"范围内专利共引用文献 {c['backward']:,} 次，被引 {c['forward']:,} 次；{_pct(c['cited_share'])} 的申请至少被引一次，"
-               f"平均被引 {c['mean_forward']:.2f} 次。",
-               f"The scope cites {c['backward']:,} documents and is cited {c['forward']:,} times; "
-               f"{_pct(c['cited_share'])} of applications are cited at least once (mean {c['mean_forward']:.2f}).")]
+    out = [_s(f"范围内专利共引用文献 {c['backward']:,} 次，被引 {c['forward']:,} 次；{_pct(c['cited_share'])} 的申请至少被引一次，"
+              f"平均被引 {c['mean_forward']:.2f} 次。",
+              f"The scope cites {c['backward']:,} documents and is cited {c['forward']:,} times; "
+              f"{_pct(c['cited_share'])} of applications are cited at least once (mean {c['mean_forward']:.2f}).")]
+    if "edges" not in c:  # a report stored before the network analysis: counts only
+        return out
+    if not c["edges"]:
+        out.append(_s("范围内专利与库内其他专利之间没有可识别的引证关系，无法构建引证网络。",
+                      "No citation links to or from patents in the store: no citation network to analyse."))
+        return out
+    out.append(_s(f"引证网络含 {c['nodes']:,} 件申请（范围外 {c['outside_nodes']:,} 件）、{c['edges']:,} 条引证关系，其中范围内部 "
+                  f"{c['internal_edges']:,} 条、范围外引用本范围 {c['from_outside']:,} 条、本范围引用范围外 {c['to_outside']:,} 条。",
+                  f"The citation network has {c['nodes']:,} applications ({c['outside_nodes']:,} outside the scope) and "
+                  f"{c['edges']:,} links: {c['internal_edges']:,} within the scope, {c['from_outside']:,} from outside "
+                  f"citing the scope, {c['to_outside']:,} from the scope to outside."))
+    if c.get("outside_share") is not None:
+        reach_zh = "影响已扩散到范围之外" if c["outside_share"] >= 0.5 else "知识主要在范围内部流动"
+        reach_en = "its influence reaches beyond the scope" if c["outside_share"] >= 0.5 else \
+            "knowledge mostly flows inside the scope"
+        out.append(_s(f"本范围专利所获 {c['received']:,} 次被引中，{_pct(c['outside_share'])} 来自范围外专利，{reach_zh}。",
+                      f"{_pct(c['outside_share'])} of the {c['received']:,} citations the scope receives come from "
+                      f"outside it: {reach_en}."))
+    if c["most_cited"]:
+        t = c["most_cited"][0]
+        holder = "、".join(t["holders"]) or "—"
+        out.append(_s(f"被引最多的是 {t['publication_number']}《{t['title']}》（{holder}，{t['year'] or '—'} 年申请），"
+                      f"被 {t['cited']} 件申请引用。",
+                      f"The most-cited application is {t['publication_number']} \"{t['title']}\" "
+                      f"({', '.join(t['holders']) or '—'}, filed {t['year'] or '—'}), cited by {t['cited']} applications."))
+    path = c.get("main_path") or []
+    if len(path) >= 2:
+        first, last = path[0], path[-1]
+        out.append(_s(f"按搜索路径计数（SPC）求得的全局主路径共 {len(path)} 个节点，SPC 合计 {c['main_path_spc']:,.0f}，"
+                      f"从 {first['publication_number']}（{first['year'] or '—'}）延伸至 {last['publication_number']}"
+                      f"（{last['year'] or '—'}），代表该技术知识流动的主干；全网共 {c['paths']:,.0f} 条源—汇路径。",
+                      f"The global main path by search path count (SPC) runs through {len(path)} applications, "
+                      f"from {first['publication_number']} ({first['year'] or '—'}) to {last['publication_number']} "
+                      f"({last['year'] or '—'}) with total SPC {c['main_path_spc']:,.0f}: the backbone of the "
+                      f"knowledge flow; the network has {c['paths']:,.0f} source-to-sink paths."))
+    if c.get("dropped_edges"):
+        out.append(_s(f"{c['dropped_edges']:,} 条引证与申请时间顺序相反（含互引形成的环），未计入主路径。",
+                      f"{c['dropped_edges']:,} links run against filing order (including citation loops) and are left "
+                      "out of the main path."))
+    if c.get("self_share") is not None:
+        rows = [r for r in c["flows"]["rows"] if r["total"]]
+        lead = max(rows, key=lambda r: (r["total"] - r["self"], r["total"]), default=None) if rows else None
+        text_zh = f"自引（引用方与被引方为同一第一申请人）占 {_pct(c['self_share'])}"
+        text_en = f"Self-citations (same first applicant on both sides) are {_pct(c['self_share'])} of the links"
+        if lead and lead["total"] - lead["self"] > 0:
+            text_zh += f"；头部申请人中 {lead['name']} 引用其他头部申请人最多（{lead['total'] - lead['self']} 次）"
+            text_en += f"; among the top applicants {lead['name']} cites the others most ({lead['total'] - lead['self']})"
+        out.append(_s(text_zh + "。", text_en + "."))
+    return out
 
 
 def inventors(i: dict) -> list[dict]:

@@ -221,12 +221,69 @@ def _key_patents(section, a, lang, report):
 
 def _citations(section, a, lang, report):
     c = a["citations"]
-    section["tables"].append({"caption": _t(lang, "引证概况", "Citation summary"),
-                              "columns": [_t(lang, "指标", "Indicator"), _t(lang, "数值", "Value")],
-                              "rows": [[_t(lang, "引用文献（后向）", "Backward citations"), f"{c['backward']:,}"],
-                                       [_t(lang, "被引次数（前向）", "Forward citations"), f"{c['forward']:,}"],
-                                       [_t(lang, "被引申请占比", "Share cited"), _pct(c["cited_share"])],
-                                       [_t(lang, "平均被引", "Mean forward"), f"{c['mean_forward']:.2f}"]]})
+    rows = [[_t(lang, "引用文献（后向）", "Backward citations"), f"{c['backward']:,}"],
+            [_t(lang, "被引次数（前向）", "Forward citations"), f"{c['forward']:,}"],
+            [_t(lang, "被引申请占比", "Share cited"), _pct(c["cited_share"])],
+            [_t(lang, "平均被引", "Mean forward"), f"{c['mean_forward']:.2f}"]]
+    if "edges" not in c:  # stored before the network analysis
+        section["tables"].append({"caption": _t(lang, "引证概况", "Citation summary"),
+                                  "columns": [_t(lang, "指标", "Indicator"), _t(lang, "数值", "Value")], "rows": rows})
+        return
+    rows += [[_t(lang, "网络节点（申请）/ 其中范围外", "Nodes (applications) / outside the scope"),
+              f"{c['nodes']:,} / {c['outside_nodes']:,}"],
+             [_t(lang, "引证关系 / 范围内部", "Links / within the scope"), f"{c['edges']:,} / {c['internal_edges']:,}"],
+             [_t(lang, "范围外引用本范围 / 本范围引用范围外", "Outside citing the scope / scope citing outside"),
+              f"{c['from_outside']:,} / {c['to_outside']:,}"],
+             [_t(lang, "被引中来自范围外的占比", "Share of citations received from outside"), _pct(c["outside_share"])],
+             [_t(lang, "自引占比（同一第一申请人）", "Self-citation share (same first applicant)"), _pct(c["self_share"])],
+             [_t(lang, "源—汇路径数 / 逆时序引证", "Source-to-sink paths / links against filing order"),
+              f"{c['paths']:,.0f} / {c['dropped_edges']:,}"]]
+    graph = c["graph"]
+    if graph["nodes"]:
+        section["charts"].append({
+            "kind": "citation_network", "title": _t(lang, "引证网络与技术主路径（横轴为申请年）",
+                                                    "Citation network and main path (x = filing year)"),
+            "nodes": graph["nodes"], "edges": graph["edges"],
+            "legend": [_t(lang, "主路径", "Main path"), _t(lang, "范围内", "In scope"), _t(lang, "范围外", "Outside")],
+            "note": _t(lang, f"显示 {graph['shown']} / {graph['total']} 个节点（主路径与被引最多者），红色为 SPC 全局主路径",
+                       f"{graph['shown']} of {graph['total']} nodes shown (main path and most cited); "
+                       "red: the global SPC main path")})
+    section["tables"].append({"caption": _t(lang, "引证网络概况", "Citation network summary"),
+                              "columns": [_t(lang, "指标", "Indicator"), _t(lang, "数值", "Value")], "rows": rows})
+    if c["most_cited"]:
+        section["tables"].append({"caption": _t(lang, "被引最多的专利（入度）", "Most-cited patents (in-degree)"),
+                                  "columns": [_t(lang, "公开号", "Publication"), _t(lang, "名称", "Title"),
+                                              _t(lang, "权利人", "Holder"), _t(lang, "申请年", "Filed"),
+                                              _t(lang, "被引", "Cited"), _t(lang, "其中范围内", "In scope")],
+                                  "rows": [[r["publication_number"], r["title"], "；".join(r["holders"]) or "—",
+                                            r["year"] or "—", r["cited"], r["cited_in_scope"]]
+                                           for r in c["most_cited"][:12]]})
+    if c["main_path"]:
+        section["tables"].append({"caption": _t(lang, f"技术主路径（SPC 全局主路径，合计 {c['main_path_spc']:,.0f}）",
+                                                 f"Main path (global SPC main path, total {c['main_path_spc']:,.0f})"),
+                                  "columns": ["#", _t(lang, "公开号", "Publication"), _t(lang, "申请年", "Filed"),
+                                              _t(lang, "权利人", "Holder"), _t(lang, "名称", "Title"),
+                                              _t(lang, "引入链接 SPC", "SPC of the link in"),
+                                              _t(lang, "范围", "Scope")],
+                                  "rows": [[n, r["publication_number"], r["year"] or "—", "；".join(r["holders"]) or "—",
+                                            r["title"], "—" if r["spc_in"] is None else f"{r['spc_in']:,.0f}",
+                                            _t(lang, "范围内", "in") if r["in_scope"] else _t(lang, "范围外", "outside")]
+                                           for n, r in enumerate(c["main_path"], 1)]})
+    flows = c["flows"]
+    if flows["rows"] and any(r["total"] for r in flows["rows"]):
+        section["tables"].append({"caption": _t(lang, "头部申请人引证流向（行引用列，对角线为自引）",
+                                                 "Citation flows among the top applicants (row cites column; "
+                                                 "diagonal = self-citation)"),
+                                  "columns": [_t(lang, "引用方 \\ 被引方", "Citing \\ cited")]
+                                  + [f"{i + 1}" for i in range(len(flows["applicants"]))] + [_t(lang, "合计", "Total")],
+                                  "rows": [[f"{i + 1}. {r['name']}"] + r["cites"] + [r["total"]]
+                                           for i, r in enumerate(flows["rows"])]})
+    if c["key_routes"]:
+        section["tables"].append({"caption": _t(lang, "SPC 最高的引证链接（关键路由）", "Links with the highest SPC (key routes)"),
+                                  "columns": [_t(lang, "被引", "Cited"), _t(lang, "引用", "Citing"),
+                                              _t(lang, "年份", "Years"), "SPC", _t(lang, "遍历权重", "Traversal weight")],
+                                  "rows": [[r["from"], r["to"], f"{r['from_year'] or '—'}→{r['to_year'] or '—'}",
+                                            f"{r['spc']:,.0f}", _pct(r["weight"])] for r in c["key_routes"][:8]]})
 
 
 def _inventors(section, a, lang, report):

@@ -6,11 +6,12 @@
     org:NAME                    patents with the applicant (name or any alias of the party, exact)
     query:TI=(光伏 AND 电池)     a search query in the search language (lingxi/search/query.py), all hits
     import:JOB_ID               the patents last written by an import job
-    saved:SUBSCRIPTION_ID       a saved search: a keywords subscription's query (or a chain-node subscription's node)
+    saved:SAVED_SEARCH_ID       a saved search (已保存检索, lingxi/search/saved.py): the patents its query finds
     all                         every patent
 
 Scopes other than `query:` resolve to a SQL subquery, so analyses filter with `IN (SELECT …)` in the database and
-never carry a hundred thousand ids through Python; a query scope is a list of ids from the keyword index.
+never carry a hundred thousand ids through Python; a query or saved-search scope is a list of ids from the search
+indexes (every keyword hit, or a semantic / hybrid search's ranked candidates).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select, union
 from sqlalchemy.orm import Session
 
-from lingxi.db.models import ImportJob, Party, PartyAlias, Patent, PatentParty, PatentTag, Subscription
+from lingxi.db.models import ImportJob, Party, PartyAlias, Patent, PatentParty, PatentTag, SavedSearch
 from lingxi.errors import InvalidInput, NotFound
 from lingxi.kpi.scope import short_place
 
 KINDS = ("chain", "node", "region", "org", "query", "import", "saved", "all")
 SCOPE_HELP = ("chain:TAXONOMY | node:TAXONOMY:NODE_KEY | region:PLACE | org:NAME | query:SEARCH QUERY | "
-              "import:JOB_ID | saved:SUBSCRIPTION_ID | all")
+              "import:JOB_ID | saved:SAVED_SEARCH_ID | all")
 QUERY_LIMIT = 500_000  # a query scope reads at most this many hits from the index
 
 
@@ -117,13 +118,16 @@ def resolve(session: Session, scope: Scope, search=None) -> Resolved:
             raise NotFound(f"scope import:{job_id}: no import job {job_id}")
         return Resolved(scope, select(Patent.id).where(Patent.last_job_id == job_id))
     if scope.kind == "saved":
+        from lingxi.search.saved import patent_ids
+
         saved = saved_search(session, int(scope.value))
-        if saved.kind == "chain_node" and saved.taxonomy_name and saved.node_key:
-            return resolve(session, Scope("node", saved.taxonomy_name, saved.node_key), search)
-        if saved.kind != "keywords" or not (saved.query or "").strip():
-            raise InvalidInput(f"scope saved:{scope.value}: subscription {saved.id} is a {saved.kind} subscription, "
-                               "not a saved search (keywords or chain node)")
-        return resolve(session, Scope("query", saved.query), search)
+        if search is None:
+            raise InvalidInput("a saved-search scope needs the search index; run it where the search service is "
+                               "available")
+        try:
+            return Resolved(scope, ids=patent_ids(search, session, saved))
+        except ValueError as error:  # QuerySyntaxError, SearchError: the query no longer reads (e.g. a field gone)
+            raise InvalidInput(f"scope saved:{saved.id} ({saved.name}): {error}") from None
     if scope.kind == "query":
         if search is None:
             raise InvalidInput("a query scope needs the search index; run it where the search service is available")
@@ -131,10 +135,11 @@ def resolve(session: Session, scope: Scope, search=None) -> Resolved:
     raise InvalidInput(f"unknown scope kind {scope.kind!r}")
 
 
-def saved_search(session: Session, subscription_id: int) -> Subscription:
-    saved = session.get(Subscription, subscription_id)
+def saved_search(session: Session, saved_id: int) -> SavedSearch:
+    """The row only; who may use it is the caller's check (lingxi.search.saved.get_saved_search)."""
+    saved = session.get(SavedSearch, saved_id)
     if saved is None:
-        raise NotFound(f"scope saved:{subscription_id}: no saved search (subscription) {subscription_id}")
+        raise NotFound(f"scope saved:{saved_id}: no saved search {saved_id}")
     return saved
 
 
@@ -158,16 +163,19 @@ def org_parties(session: Session, name: str) -> list[int]:
     return sorted({pid for (pid,) in session.execute(found)})
 
 
-def query_ids(search, session: Session, query: str) -> list[int]:
-    """Every hit of a search query (the keyword index), not a page of them."""
+def query_ids(search, session: Session, query: str, filters: str | None = None) -> list[int]:
+    """Every hit of a search query (the keyword index), not a page of them; `filters` ANDed as the search page does."""
 
     from lingxi.search.compile import QueryCompiler
-    from lingxi.search.query import QuerySyntaxError, parse_query
+    from lingxi.search.query import And, QuerySyntaxError, parse_query
 
     index, _notes = search.keyword.ensure()
     compiler = QueryCompiler(index.schema, lambda name: search._party_ids(session, name))
     try:
-        compiled = compiler.compile(parse_query(query))
+        parts = [parse_query(text) for text in (query, filters) if text and text.strip()]
+        if not parts:
+            raise InvalidInput("an empty query finds nothing to analyse; the `all` scope is every patent")
+        compiled = compiler.compile(parts[0] if len(parts) == 1 else And(tuple(parts)))
     except QuerySyntaxError as error:
         raise InvalidInput(f"scope query:{query}: {error}") from None
     searcher = index.searcher()

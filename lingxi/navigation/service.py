@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import Principal
-from lingxi.accounts.roles import PATENTS_READ, PUSH_MANAGE, require
+from lingxi.accounts.roles import PATENTS_READ, require
 from lingxi.db.models import (
     ImportJob,
     NavigationReport,
@@ -29,7 +29,7 @@ from lingxi.db.models import (
     ValueProfile,
 )
 from lingxi.db.pagination import Page, paginate
-from lingxi.errors import InvalidInput, NotFound, PermissionDenied
+from lingxi.errors import InvalidInput, NotFound
 from lingxi.navigation.analyses import ALL_SECTIONS, run_analyses
 from lingxi.navigation.report_types import TYPES, report_type
 from lingxi.navigation.scope import parse_scope, saved_search
@@ -95,17 +95,19 @@ def analyse(session: Session, actor: Principal, scope_text: str, sections: tuple
         raise InvalidInput(f"unknown analysis section(s) {', '.join(bad)}; choose from {', '.join(ALL_SECTIONS)}")
     settings = clean_settings(settings)
     scope = parse_scope(scope_text)
-    _may_use(session, actor, scope)
+    _may_use(session, actor, scope, settings["benchmark"])
     return _run(session, scope, sections, settings, search)
 
 
-def _may_use(session: Session, actor: Principal, scope) -> None:
-    """A saved search is its owner's: others (but push managers) may not run or reveal it."""
-    if scope.kind != "saved":
-        return
-    saved = saved_search(session, int(scope.value))
-    if saved.user_id != actor.user_id and not actor.can(PUSH_MANAGE) and actor.user_id is not None:
-        raise PermissionDenied(f"saved search {saved.id} belongs to another user")
+def _may_use(session: Session, actor: Principal, scope, benchmark: str | None = None) -> None:
+    """A saved search is its owner's: others (but operators and admins) may not run or reveal it — as the scope
+    or as the benchmark."""
+    from lingxi.search.saved import get_saved_search
+
+    for candidate in (scope, parse_scope(benchmark, "setting benchmark") if benchmark else None):
+        if candidate is not None and candidate.kind == "saved":
+            saved_search(session, int(candidate.value))  # a missing id: NotFound naming the scope
+            get_saved_search(session, actor, int(candidate.value))
 
 
 def _run(session, scope, sections, settings, search) -> dict[str, Any]:
@@ -121,8 +123,8 @@ def create_report(session: Session, actor: Principal, type_key: str, scope_text:
     require(actor, PATENTS_READ)
     kind = report_type(type_key)
     scope = parse_scope(scope_text)
-    _may_use(session, actor, scope)
     settings = clean_settings(settings)
+    _may_use(session, actor, scope, settings["benchmark"])
     analyses = _run(session, scope, tuple(s for s in kind.sections if s not in ("scope", "recommendations")),
                     settings, search)
     if not settings["as_of"]:
@@ -130,13 +132,30 @@ def create_report(session: Session, actor: Principal, type_key: str, scope_text:
     timings = analyses.pop("timings_ms")
     title = settings.get("title") or f"{analyses['scope']['label_zh']} {kind.zh}报告"
     row = NavigationReport(report_type=kind.key, title=title, scope=scope.text, benchmark=settings["benchmark"],
-                           settings=settings, data_version=data_version(session), analyses=analyses,
+                           settings=settings, data_version=data_version(session) | _saved_searches(session, scope,
+                                                                                                   settings),
+                           analyses=analyses,
                            figures_hash=figures_hash(analyses), patent_count=analyses["scope"]["patents"],
                            analyses_ms=int(timings["total"]), regenerated_from=regenerated_from,
                            created_by=actor.username)
     session.add(row)
     session.flush()
     return row
+
+
+def _saved_searches(session: Session, scope, settings: dict[str, Any]) -> dict[str, Any]:
+    """The definitions of the saved searches a report analyses: an owner may change one later, and a regeneration
+    then says so (changed_data: saved_searches) instead of silently describing other patents."""
+    used = [s for s in (scope, parse_scope(settings["benchmark"], "benchmark") if settings["benchmark"] else None)
+            if s is not None and s.kind == "saved"]
+    if not used:
+        return {}
+    definitions = {}
+    for candidate in used:
+        saved = saved_search(session, int(candidate.value))
+        definitions[str(saved.id)] = {"query": saved.query, "mode": saved.mode, "filters": saved.filters,
+                                      "sort": saved.sort}
+    return {"saved_searches": definitions}
 
 
 def regenerate(session: Session, actor: Principal, report_id: int, search=None) -> dict[str, Any]:

@@ -65,11 +65,16 @@ class ApplicationNumber:
         return self.key
 
 
+_SEPARATORS = re.compile(r"[\s,/\-_]")
+
+
 def _clean(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).upper().strip()
+    # NFKC leaves ASCII as it is: skip it for the usual number (an import cleans every cited number too).
+    text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).upper().strip()
     # ZL is the prefix CNIPA prints on granted patent certificates.
-    text = re.sub(r"^ZL", "CN", text)
-    return re.sub(r"[\s,/\-_]", "", text)
+    if text.startswith("ZL"):
+        text = "CN" + text[2:]
+    return _SEPARATORS.sub("", text)
 
 
 def cn_check_digit(digits: str) -> str:
@@ -132,6 +137,8 @@ def _parse_cn_application(raw: str, text: str) -> ApplicationNumber:
 
 _CN_PUB = re.compile(r"^(?:CN)?(\d{7,9})([ABCUYSD]\d?)?$")
 _US_PUB = re.compile(r"^(?:US)?(RE|PP|D|H|T|X|AI)?0*(\d{1,11})([A-Z]\d?)?$")
+_US_SERIES_PREFIX = re.compile(r"^(RE|PP|AI)\d")
+_OTHER_PUB = re.compile(r"^([A-Z]{2})(\d[0-9A-Z]*?)([A-Z]\d?)?$")
 
 
 def parse_publication_number(raw: str, country: str | None = None) -> PublicationNumber:
@@ -141,14 +148,14 @@ def parse_publication_number(raw: str, country: str | None = None) -> Publicatio
         raise InvalidNumber("empty publication number")
     country = (country or "").upper() or None
     prefix = text[:2] if text[:2].isalpha() else None
-    if country == "US" and re.match(r"^(RE|PP|AI)\d", text):
+    if country == "US" and _US_SERIES_PREFIX.match(text):
         prefix = None  # a US series prefix, not a country code
     target = prefix or country
     if target == "CN":
         return _parse_cn_publication(raw, text)
     if target == "US":
         return _parse_us_publication(raw, text)
-    match = re.match(r"^([A-Z]{2})(\d[0-9A-Z]*?)([A-Z]\d?)?$", text)
+    match = _OTHER_PUB.match(text)
     if match:
         return PublicationNumber(match.group(1), match.group(2), match.group(3))
     if target is None:

@@ -12,7 +12,7 @@ from lingxi.accounts.roles import PATENTS_READ, STATS_READ, require
 from lingxi.db.models import Patent
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import NotFound
-from lingxi.patents.queries import collection_stats, find_patent, patent_detail
+from lingxi.patents.queries import collection_stats, find_patent, patent_detail, patent_detail_or_none
 
 SUMMARY_FIELDS = ("id", "key", "publication_number", "title", "doc_type", "country", "application_date",
                   "publication_date", "legal_status", "language")
@@ -24,10 +24,14 @@ def patent_summary(patent: Patent) -> dict[str, Any]:
 
 def get_patent(session: Session, actor: Principal, identifier: str | int) -> dict[str, Any]:
     require(actor, PATENTS_READ)
-    patent = session.get(Patent, identifier) if isinstance(identifier, int) else find_patent(session, identifier)
-    if patent is None:
+    if isinstance(identifier, int):  # the detail's own first query tells whether the patent exists
+        detail = patent_detail_or_none(session, identifier)
+    else:
+        patent = find_patent(session, identifier)
+        detail = patent_detail(session, patent.id) if patent is not None else None
+    if detail is None:
         raise NotFound(f"no patent found for {identifier!r}")
-    return patent_detail(session, patent.id)
+    return detail
 
 
 def list_patents(session: Session, actor: Principal, q: str | None = None, page: int = 1, page_size: int = 20,

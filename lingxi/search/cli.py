@@ -62,9 +62,13 @@ def search_command(
     if as_json:
         typer.echo(json.dumps(response.as_dict(), ensure_ascii=False, indent=2))
         return
+    _print_hits(response)
+
+
+def _print_hits(response, title_prefix: str = "") -> None:
     for note in response.notes:
         err_console.print(f"[yellow]{escape(note)}[/]")
-    table = Table(title=f"{response.total:,} patents · {response.took_ms:.0f} ms")
+    table = Table(title=f"{title_prefix}{response.total:,} patents · {response.took_ms:.0f} ms")
     for column in ("#", "number", "title", "applicant", "date", "score"):
         table.add_column(column, no_wrap=column in ("number", "date"), ratio=3 if column == "title" else None)
     first = (response.page - 1) * response.page_size
@@ -168,3 +172,149 @@ def check_command(
             console.print("  `lingxi index check --fix` or `lingxi index embed` embeds what is missing")
     if not (status.ok and vectors.ok):
         raise typer.Exit(1)
+
+
+# --- saved searches (已保存检索) ------------------------------------------------------------------------------------
+
+saved_app = typer.Typer(help="Saved searches (已保存检索): list, add, run, rename, delete; each is the navigation "
+                             "scope saved:ID.", no_args_is_help=True)
+UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (username); the owner of what "
+                                                                "is added. Without it: the system (sees every user's).")]
+
+
+def _acting(session, username: str | None):
+    from sqlalchemy import select
+
+    from lingxi.accounts.principal import SYSTEM
+    from lingxi.accounts.users import principal_for
+    from lingxi.db.audit import acting_as
+    from lingxi.db.models import User
+    from lingxi.errors import NotFound
+
+    if username is None:
+        acting_as(session, SYSTEM)
+        return SYSTEM
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFound(f"--user: no user {username!r}", field="user")
+    actor = principal_for(user)
+    acting_as(session, actor)
+    return actor
+
+
+def _saved_work(home: Path | None, work):
+    from lingxi.cli_options import run_in_transaction
+
+    return run_in_transaction(home, work)
+
+
+@saved_app.command("list")
+def saved_list_command(home: HomeOption = None, user: UserOption = None,
+                       page: Annotated[int, typer.Option(help="Page (50 a page).")] = 1,
+                       as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """The user's saved searches (without --user: every user's)."""
+    from lingxi.search import saved
+
+    def work(session):
+        actor = _acting(session, user)
+        found = saved.list_saved_searches(session, actor, page, 50, everyone=user is None)
+        return saved.page_as_dicts(session, found)
+
+    found = _saved_work(home, work)
+    if as_json:
+        typer.echo(json.dumps({"items": found.items, "total": found.total, "page": found.page,
+                               "pages": found.pages}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{found.total} saved searches")
+    for column in ("id", "name", "owner", "mode", "query", "filters", "updated"):
+        table.add_column(column, ratio=3 if column == "query" else None)
+    for row in found.items:
+        table.add_row(str(row["id"]), escape(row["name"]), escape(row["owner"] or ""), row["mode"],
+                      escape(row["query"]), escape(row["filters"] or ""), (row["updated_at"] or "")[:16])
+    console.print(table)
+
+
+@saved_app.command("add")
+def saved_add_command(
+    name: Annotated[str, typer.Argument(help="A name unique among the user's saved searches.")],
+    query: Annotated[str, typer.Argument(help="Field query (keyword mode) or a sentence (semantic / hybrid).")],
+    user: Annotated[str, typer.Option("--user", help="The owner (username).")],
+    home: HomeOption = None,
+    mode: Annotated[str, typer.Option(help="keyword | semantic | hybrid")] = "keyword",
+    filters: Annotated[str | None, typer.Option("--filter", help="Field query restricting any mode.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance | date | date_asc")] = "relevance",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Save a search for a user; prints its id (the navigation scope saved:ID)."""
+    from lingxi.search import saved
+
+    def work(session):
+        actor = _acting(session, user)
+        row = saved.create_saved_search(session, actor, saved.SavedSearchInput(name, query, mode, filters, sort))
+        return saved.one_as_dict(session, row)
+
+    row = _saved_work(home, work)
+    if as_json:
+        typer.echo(json.dumps(row, ensure_ascii=False, indent=2))
+    else:
+        console.print(f"Saved search {row['id']} {escape(row['name'])!r} for {row['owner']} "
+                      f"(navigation scope {row['scope']})")
+
+
+@saved_app.command("rename")
+def saved_rename_command(saved_id: Annotated[int, typer.Argument(help="Saved search id.")],
+                         name: Annotated[str, typer.Argument(help="The new name.")],
+                         user: Annotated[str, typer.Option("--user", help="The owner (username).")],
+                         home: HomeOption = None) -> None:
+    """Rename a saved search (its owner only)."""
+    from lingxi.search import saved
+
+    _saved_work(home, lambda session: saved.rename_saved_search(session, _acting(session, user), saved_id, name))
+    console.print(f"Saved search {saved_id} renamed to {escape(name)!r}")
+
+
+@saved_app.command("delete")
+def saved_delete_command(saved_id: Annotated[int, typer.Argument(help="Saved search id.")],
+                         user: Annotated[str, typer.Option("--user", help="The owner (username).")],
+                         home: HomeOption = None) -> None:
+    """Delete a saved search (its owner only)."""
+    from lingxi.search import saved
+
+    gone = _saved_work(home, lambda session: saved.delete_saved_search(session, _acting(session, user), saved_id))
+    console.print(f"Deleted saved search {saved_id} {escape(gone['name'])!r}")
+
+
+@saved_app.command("run")
+def saved_run_command(saved_id: Annotated[int, typer.Argument(help="Saved search id.")],
+                      home: HomeOption = None, user: UserOption = None,
+                      limit: Annotated[int, typer.Option(help="Number of hits to show.")] = 20,
+                      page: Annotated[int, typer.Option(help="Page of results (1 = first).")] = 1,
+                      as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Run a saved search and show its hits, as `lingxi search` would."""
+    from lingxi.errors import LingxiError
+    from lingxi.search import saved
+    from lingxi.search.query import QuerySyntaxError
+    from lingxi.search.service import SearchError
+
+    service = _service(home)
+    try:
+        with service.db.sessions() as session:
+            actor = _acting(session, user)
+            row = saved.get_saved_search(session, actor, saved_id)
+            request = saved.search_request(row, page, limit)
+            with err_console.status("Searching (the index is built first if it is missing)…"):
+                response = service.search_for(actor, request, session)
+            name = row.name
+    except LingxiError as error:
+        err_console.print(f"[red]{escape(error.message)}[/]")
+        raise typer.Exit(2) from None
+    except (QuerySyntaxError, SearchError) as error:
+        err_console.print(f"[red]saved search {saved_id}: {escape(str(error))}[/]")
+        raise typer.Exit(2) from None
+    finally:
+        service.db.dispose()
+    if as_json:
+        typer.echo(json.dumps({**response.as_dict(), "saved_search": {"id": saved_id, "name": name}},
+                              ensure_ascii=False, indent=2))
+        return
+    _print_hits(response, f"{escape(name)} · ")

@@ -14,6 +14,12 @@ import unicodedata
 from lingxi.search.analysis import cjk_runs, has_cjk, word_tokens
 
 _WORD = re.compile(r"[^\W_]+(?:\.\d+)*")
+_UNIFIED_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+# Every character that folds (_fold) into a unified CJK ideograph without being one: compatibility ideographs,
+# radicals, circled/annotation/squared ideographs, Hangzhou numerals (tests/test_search_highlight.py checks the whole
+# of Unicode). A text without any finds a unified-CJK term exactly where its folded copy would.
+FOLDS_INTO_CJK = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u32ff\uf900-\ufaff"
+                            "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
 
 
 class Highlighter:
@@ -30,6 +36,9 @@ class Highlighter:
                 self.prefixes.append(latin.pop())
             self.words.update(latin)
         self.cjk = sorted(set(self.cjk), key=len, reverse=True)
+        # Folding a text costs more than the rest of marking it; a Chinese query needs no folded copy of a text that
+        # has nothing folding into its terms' characters (the usual case)
+        self._cjk_only = not (self.words or self.prefixes) and all(_UNIFIED_CJK.fullmatch(n) for n in self.cjk)
         # word → does it match: a page of hits repeats the same words many times and analysing a word is a segmenter
         # call, so one request's highlighter remembers its answers (English queries over long English claims spent
         # most of their time here: the 8 slowest of bench/search_scale.py's queries at 5k patents 833 → 161 ms)
@@ -39,7 +48,7 @@ class Highlighter:
         return bool(self.cjk or self.words or self.prefixes)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        folded = _fold(text)
+        folded = text if self._cjk_only and not FOLDS_INTO_CJK.search(text) else _fold(text)
         spans = []
         for needle in self.cjk:
             start = folded.find(needle)
@@ -69,16 +78,23 @@ class Highlighter:
             return None
         else:
             start, end = _best_window(spans, len(text), width)
+        # Escaping character by character commutes with joining: the window is escaped once, with two control
+        # characters standing in for the tags (dozens of html.escape calls per text were most of marking it)
+        sentinels = "\x00" not in text and "\x01" not in text
+        open_tag, close_tag = ("\x00", "\x01") if sentinels else ("<mark>", "</mark>")
+        escape = (lambda part: part) if sentinels else html.escape
         parts, cursor = [], start
         for span_start, span_end in spans:
             if span_end <= start or span_start >= end:
                 continue
             span_start, span_end = max(span_start, start), min(span_end, end)
-            parts.append(html.escape(text[cursor:span_start]))
-            parts.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+            parts += (escape(text[cursor:span_start]), open_tag, escape(text[span_start:span_end]), close_tag)
             cursor = span_end
-        parts.append(html.escape(text[cursor:end]))
-        return ("…" if start > 0 else "") + "".join(parts) + ("…" if end < len(text) else "")
+        parts.append(escape(text[cursor:end]))
+        body = "".join(parts)
+        if sentinels:
+            body = html.escape(body).replace("\x00", "<mark>").replace("\x01", "</mark>")
+        return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
     def matches(self, text: str | None) -> bool:
         return bool(text) and bool(self.spans(text))

@@ -31,10 +31,35 @@ class Document:
     abstract: str = ""
     claims: str = ""
     ipc_codes: list[str] = field(default_factory=list)  # main code first
+    _prepared: _Prepared | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
         return "\n".join(part for part in (self.title, self.abstract, self.claims) if part)
+
+    def prepared(self) -> _Prepared:
+        """The normalised text every taxonomy's keyword rules read, worked out once per document."""
+        if self._prepared is None:
+            title = normalise(self.title or "").lower()
+            body = normalise("\n".join(p for p in (self.abstract, self.claims) if p)).lower()
+            self._prepared = _Prepared(title, body)
+        return self._prepared
+
+
+class _Prepared:
+    __slots__ = ("title", "body", "text", "_heads")
+
+    def __init__(self, title: str, body: str):
+        self.title, self.body = title, body
+        self.text = title + "\n" + body
+        self._heads: set[str] | None = None
+
+    def heads(self) -> set[str]:
+        """Every two-character substring: a keyword can only be present if its first two characters are."""
+        if self._heads is None:
+            text = self.text
+            self._heads = {text[i:i + 2] for i in range(len(text) - 1)}
+        return self._heads
 
 
 @dataclass
@@ -87,15 +112,29 @@ class _KeywordIndex:
                 if keyword.strip():
                     en.setdefault(normalise(keyword).lower(), []).append(node.key)
         self.zh = sorted(zh.items())
+        # One substring test per keyword and text was most of a run's time (≈250 keywords × 5 taxonomies per
+        # patent): keywords are grouped by their first two characters, and only the groups whose head occurs in
+        # the text are tested. Same hits, same first positions as testing every keyword.
+        self._by_head: dict[str, list[tuple[str, list[str]]]] = {}
+        self._short: list[tuple[str, list[str]]] = []  # one-character keywords have no two-character head
+        for keyword, nodes in self.zh:
+            if len(keyword) >= 2:
+                self._by_head.setdefault(keyword[:2], []).append((keyword, nodes))
+            else:
+                self._short.append((keyword, nodes))
+        self._heads = frozenset(self._by_head)
         self.en = en
         words = sorted(en, key=len, reverse=True)
         self.en_pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") if words else None
 
-    def find(self, title: str, body: str) -> list[tuple[str, str, bool]]:
+    def find(self, title: str, body: str, prepared: _Prepared | None = None) -> list[tuple[str, str, bool]]:
         """(keyword, node key, found in title) for every keyword present."""
-        text = title + "\n" + body
+        if prepared is None:
+            prepared = _Prepared(title, body)
+        text = prepared.text
         hits = []
-        for keyword, nodes in self.zh:
+        candidates = [group for head in self._heads.intersection(prepared.heads()) for group in self._by_head[head]]
+        for keyword, nodes in candidates + self._short:
             position = text.find(keyword)
             if position >= 0:
                 hits.extend((position, keyword, node, position < len(title)) for node in nodes)
@@ -125,24 +164,42 @@ class Classifier:
         self.use_ipc = use_ipc
         self._keywords = _KeywordIndex(taxonomy)
         self._ipc_rules = [node for node in taxonomy.nodes if node.ipc_patterns]
-        self._ipc_cache: dict[str, list[tuple[str, str]]] = {}
+        self._ipc_cache: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # raw code → (canonical, matches)
         self._ancestors = {node.key: taxonomy.ancestors(node.key) for node in taxonomy.nodes}
 
     @property
     def model_version(self) -> str:
         return self.model.version
 
-    def _ipc_nodes(self, code: str) -> list[tuple[str, str]]:
-        cached = self._ipc_cache.get(code)
+    def _ipc_nodes(self, raw: str) -> tuple[str, list[tuple[str, str]]]:
+        """(canonical code, [(node key, pattern)]) for a code as stored; cached because codes repeat a lot."""
+        cached = self._ipc_cache.get(raw)
         if cached is None:
-            cached = []
+            code = normalise_class_code(raw)
+            found = []
             for node in self._ipc_rules:
                 pattern = first_match(code, node.ipc_patterns, node.ipc_exclusions)
                 if pattern:
-                    cached.append((node.key, pattern))
+                    found.append((node.key, pattern))
+            cached = (code, found)
             if len(self._ipc_cache) < 200_000:
-                self._ipc_cache[code] = cached
+                self._ipc_cache[raw] = cached
         return cached
+
+    def rule_hits(self, document: Document) -> list[tuple[str, str, dict | str, float]]:
+        """(node key, where, what, default confidence) for every IPC and keyword rule that fires: where is
+        ipc_main / ipc_other (what: {code, pattern}) or title / body (what: the keyword)."""
+        hits: list[tuple[str, str, dict | str, float]] = []
+        if self.use_ipc:
+            for position, raw in enumerate(document.ipc_codes):
+                code, found = self._ipc_nodes(raw)
+                for key, pattern in found:
+                    hits.append((key, "ipc_main", {"code": code, "pattern": pattern}, IPC_MAIN) if position == 0
+                                else (key, "ipc_other", {"code": code, "pattern": pattern}, IPC_OTHER))
+        prepared = document.prepared()
+        for keyword, key, in_title in self._keywords.find(prepared.title, prepared.body, prepared):
+            hits.append((key, "title", keyword, KEYWORD_TITLE) if in_title else (key, "body", keyword, KEYWORD_BODY))
+        return hits
 
     def classify(self, document: Document, tokens: list[str] | None = None) -> list[TagResult]:
         signals: dict[str, list[float]] = {}
@@ -156,15 +213,15 @@ class Classifier:
             else:
                 entry.setdefault(kind, []).append(item)
 
-        if self.use_ipc:
-            for position, raw in enumerate(document.ipc_codes):
-                code = normalise_class_code(raw)
-                for key, pattern in self._ipc_nodes(code):
-                    add(key, IPC_MAIN if position == 0 else IPC_OTHER, "ipc", {"code": code, "pattern": pattern})
-        title = normalise(document.title or "").lower()
-        body = normalise("\n".join(p for p in (document.abstract, document.claims) if p)).lower()
-        for keyword, key, in_title in self._keywords.find(title, body):
-            add(key, KEYWORD_TITLE if in_title else KEYWORD_BODY, "keywords", keyword)
+        learned = self.model.rule_confidence  # rules whose reviews showed them more or less reliable
+        for key, where, item, confidence in self.rule_hits(document):
+            if learned:
+                confidence = learned.get((key, where, item["pattern"] if where.startswith("ipc") else item),
+                                         confidence)
+            if where.startswith("ipc"):
+                add(key, confidence, "ipc", item)
+            else:
+                add(key, confidence, "keywords", item)
         rule_fired = set(signals)
         if tokens is None:
             tokens = segment(document.text)

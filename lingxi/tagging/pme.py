@@ -18,7 +18,7 @@ Pure functions, no database: `extract_pme(title, abstract, first_claim, language
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from lingxi.tagging.effects import EffectVocabulary, load_effect_vocabulary
 from lingxi.text.normalise import to_simplified
@@ -38,7 +38,10 @@ class PME:
     evidence: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        # written out rather than dataclasses.asdict, whose recursive deep copy cost more than the extraction
+        data = {"problem": self.problem, "means": self.means, "effects": list(self.effects),
+                "effect_terms": list(self.effect_terms), "essential_features": list(self.essential_features),
+                "language": self.language, "evidence": list(self.evidence)}
         vocabulary = load_effect_vocabulary()
         data["effect_labels"] = [
             {"id": term_id, "zh": vocabulary[term_id].zh, "en": vocabulary[term_id].en} for term_id in self.effect_terms

@@ -7,7 +7,7 @@ from importlib import resources
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from lingxi.db.models import Patent, PatentTag, TaxonomyNodeRow, TaxonomyVersion
+from lingxi.db.models import Patent, PatentClassification, PatentTag, TaxonomyNodeRow, TaxonomyVersion
 from lingxi.tagging.model import Example, TokenWeightModel, train
 from lingxi.tagging.taxonomy import Taxonomy, from_yaml
 from lingxi.text.segment import segment
@@ -109,8 +109,22 @@ def human_examples(session: Session, taxonomy_name: str) -> list[Example]:
         (entry["neg"] if status == "rejected" else entry["pos"]).add(node_key)
     from lingxi.tagging.model import HUMAN_WEIGHT
 
+    # the patent's title, body and IPC codes let training see which rules fired on it (model.rule_reliability)
+    texts = {patent_id: (title or "", "\n".join(p for p in (abstract, first_claim) if p))
+             for patent_id, _, _, title, abstract, first_claim in rows}
+    codes: dict[int, list[str]] = {}
+    ids = list(by_patent)
+    for start in range(0, len(ids), 1000):
+        for patent_id, code in session.execute(
+                select(PatentClassification.patent_id, PatentClassification.code)
+                .where(PatentClassification.patent_id.in_(ids[start:start + 1000]),
+                       PatentClassification.scheme.in_(("IPC", "CPC")))
+                .order_by(PatentClassification.patent_id, PatentClassification.is_main.desc(),
+                          PatentClassification.sequence)):
+            codes.setdefault(patent_id, []).append(code)
     return [Example(frozenset(segment(entry["text"])), frozenset(entry["pos"]), frozenset(entry["neg"] - entry["pos"]),
-                    HUMAN_WEIGHT) for entry in by_patent.values()]
+                    HUMAN_WEIGHT, *texts[patent_id], tuple(codes.get(patent_id, ())))
+            for patent_id, entry in by_patent.items()]
 
 
 def background_sample(session: Session, size: int = BACKGROUND_SIZE) -> list[frozenset[str]]:

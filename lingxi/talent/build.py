@@ -24,6 +24,13 @@ from lingxi.value.service import scores_of
 OWNER_ROLES = ("applicant", "assignee")
 
 
+def invention_key():
+    """SQL expression naming a patent's invention: its normalised application number (lingxi.patents.normalise stores
+    it normalised, so an A publication and its B grant share it), or the publication key when the record has none.
+    Talent counts and portfolio values count inventions, not publications: an A+B pair is one patent."""
+    return func.coalesce(func.nullif(Patent.application_number, ""), Patent.key)
+
+
 def bare_name_key(cluster_key: str) -> str:
     """The name part of a person Party's key. The importer keys a person by name *and* first applicant
     ("王伟@青峦大学"), so the same name at one organisation is one Party and a person who moved is two: talents
@@ -35,7 +42,7 @@ def load_mentions(session: Session) -> tuple[list[Mention], dict[int, dict[str, 
     """Every inventor mention as a Mention, plus per-mention facts the aggregates need (party, name, year, owners)."""
     inventor_rows = session.execute(
         select(PatentParty.id, PatentParty.patent_id, PatentParty.party_id, PatentParty.name, PatentParty.city,
-               Party.cluster_key, func.coalesce(Patent.application_date, Patent.publication_date))
+               Party.cluster_key, func.coalesce(Patent.application_date, Patent.publication_date), invention_key())
         .join(Party, Party.id == PatentParty.party_id).join(Patent, Patent.id == PatentParty.patent_id)
         .where(PatentParty.role == "inventor")
         .order_by(PatentParty.patent_id, PatentParty.sequence)).all()
@@ -57,14 +64,14 @@ def load_mentions(session: Session) -> tuple[list[Mention], dict[int, dict[str, 
 
     mentions: list[Mention] = []
     facts: dict[int, dict[str, Any]] = {}
-    for mention_id, patent_id, party_id, name, city, key, day in inventor_rows:
+    for mention_id, patent_id, party_id, name, city, key, day, invention in inventor_rows:
         own = owners.get(patent_id, [])
         region = f"{own[0][2]}/{own[0][3] or ''}" if own and own[0][2] else (f"/{city}" if city else None)
         mentions.append(Mention(
             id=mention_id, name_key=bare_name_key(key), patent_id=patent_id, year=day.year if day else None,
             coinventors=frozenset(k for i, k in keys_by_patent[patent_id] if i != mention_id),
             applicants=frozenset(o[1] for o in own), fields=frozenset(fields.get(patent_id, ())), region=region))
-        facts[mention_id] = {"party_id": party_id, "name": name, "owners": own}
+        facts[mention_id] = {"party_id": party_id, "name": name, "owners": own, "invention": invention}
     return mentions, facts
 
 
@@ -104,20 +111,31 @@ def _talent_row(cluster: Cluster, facts: dict[int, dict[str, Any]], values: dict
                 frequency: Counter) -> tuple[dict[str, Any], Cluster]:
     first = cluster.mentions[0]
     names = Counter(facts[m.id]["name"] for m in cluster.mentions)
+    # one entry per invention: its A and B publications name the same people, owners and fields
+    inventions: dict[str, list] = {}
+    for m in cluster.mentions:
+        inventions.setdefault(facts[m.id]["invention"], []).append(m)
     affiliation: Counter = Counter()
     where: dict[int, tuple[str, str | None, str | None]] = {}
-    for m in cluster.mentions:
-        for party_id, _, province, city, name in facts[m.id]["owners"][:1]:
+    field_counts: Counter = Counter()
+    scored: list[tuple[float, str]] = []
+    for publications in inventions.values():
+        for party_id, _, province, city, name in facts[publications[0].id]["owners"][:1]:
             affiliation[party_id] += 1
             where[party_id] = (name, province, city)
+        field_counts.update(dict.fromkeys((f for m in publications for f in m.fields), 1))
+        # the invention's value is its best publication's (the grant usually scores higher than the A)
+        best = max((values[m.patent_id] for m in publications if m.patent_id in values), default=None,
+                   key=lambda v: v[0])
+        if best is not None:
+            scored.append(best)
     main = affiliation.most_common(1)[0][0] if affiliation else None
-    fields = Counter(f for m in cluster.mentions for f in m.fields).most_common(8)
-    scored = [values[p] for p in cluster.patents if p in values]
+    fields = field_counts.most_common(8)
     grades = Counter(g for _, g in scored)
     years = cluster.years
     return ({
         "party_id": facts[first.id]["party_id"], "name": names.most_common(1)[0][0], "name_key": first.name_key,
-        "patent_count": len(cluster.patents), "first_year": min(years) if years else None,
+        "patent_count": len(inventions), "first_year": min(years) if years else None,
         "last_year": max(years) if years else None,
         "main_affiliation": where[main][0] if main else None, "main_affiliation_party_id": main,
         "province": where[main][1] if main else None, "city": where[main][2] if main else None,

@@ -18,6 +18,7 @@ from lingxi.accounts.roles import PATENTS_READ, require
 from lingxi.db.models import Party, Patent, PatentParty, PatentTag, Talent, TalentMention
 from lingxi.db.pagination import check_paging
 from lingxi.errors import InvalidInput, NotFound
+from lingxi.talent.build import invention_key
 from lingxi.value.service import scores_of
 
 Order = Literal["output", "value"]
@@ -60,7 +61,8 @@ def list_talents(session: Session, actor: Principal, *, chain: str | None = None
     tagged = select(PatentTag.patent_id).where(PatentTag.taxonomy_name == taxonomy, PatentTag.status != "rejected")
     if node:
         tagged = tagged.where(PatentTag.node_key == node)
-    in_chain = (select(TalentMention.talent_id, func.count(distinct(TalentMention.patent_id)).label("n"))
+    in_chain = (select(TalentMention.talent_id, func.count(distinct(invention_key())).label("n"))
+                .join(Patent, Patent.id == TalentMention.patent_id)
                 .where(TalentMention.patent_id.in_(tagged)).group_by(TalentMention.talent_id).subquery())
     statement = statement.join(in_chain, in_chain.c.talent_id == Talent.id).add_columns(in_chain.c.n)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
@@ -88,7 +90,7 @@ def talent_profile(session: Session, actor: Principal, talent_id: int) -> dict[s
     patent_ids = list(session.scalars(select(TalentMention.patent_id).where(TalentMention.talent_id == talent_id)))
     patents = session.execute(
         select(Patent.id, Patent.publication_number, Patent.title, Patent.application_date, Patent.publication_date,
-               Patent.doc_type, Patent.legal_status)
+               Patent.doc_type, Patent.legal_status, invention_key(), Patent.application_number)
         .where(Patent.id.in_(patent_ids)).order_by(Patent.application_date.desc(), Patent.id)).all()
     values = scores_of(session, patent_ids)
     owners = session.execute(
@@ -102,44 +104,62 @@ def talent_profile(session: Session, actor: Principal, talent_id: int) -> dict[s
             owners_of[patent_id].append((party_id, name))
     year_of = {p.id: (p.application_date or p.publication_date).year if (p.application_date or p.publication_date)
                else None for p in patents}
+    # an application's A and B publications are one invention: counted once, listed together
+    invention_of = {p.id: p[7] for p in patents}
+    groups: dict[str, list] = {}
+    for p in patents:
+        groups.setdefault(p[7], []).append(p)
     by_year: dict[int, Counter] = defaultdict(Counter)
-    for patent_id, owned in owners_of.items():
-        if year_of.get(patent_id) is not None:
+    for publications in groups.values():
+        year = next((year_of[p.id] for p in publications if year_of[p.id] is not None), None)
+        owned = list(dict.fromkeys(o for p in publications for o in owners_of.get(p.id, [])))
+        if year is not None:
             for party_id, name in owned:
-                by_year[year_of[patent_id]][(party_id, name)] += 1
+                by_year[year][(party_id, name)] += 1
     affiliations = [{"year": year, "organisations": [{"party_id": pid, "name": name, "patents": n}
                                                      for (pid, name), n in counter.most_common()]}
                     for year, counter in sorted(by_year.items())]
-    chains = Counter(session.execute(
-        select(PatentTag.taxonomy_name, PatentTag.node_key)
-        .where(PatentTag.patent_id.in_(patent_ids), PatentTag.status != "rejected",
-               PatentTag.taxonomy_name.like("chain%"))).all())
+    tagged = dict.fromkeys(  # ordered set: (invention, taxonomy, node) once however many publications carry it
+        (invention_of[pid], taxonomy, node) for pid, taxonomy, node in session.execute(
+            select(PatentTag.patent_id, PatentTag.taxonomy_name, PatentTag.node_key)
+            .where(PatentTag.patent_id.in_(patent_ids), PatentTag.status != "rejected",
+                   PatentTag.taxonomy_name.like("chain%")).order_by(PatentTag.patent_id, PatentTag.id)))
+    chains = Counter((taxonomy, node) for _, taxonomy, node in tagged)
     collaborators = _collaborators(session, talent_id, patent_ids)
     return {
         **talent_summary(talent),
         "patent_count": talent.patent_count,
         "fields": [{"code": f, "patents": n} for f, n in talent.fields],
         "chain_nodes": [{"taxonomy": t, "node": n, "patents": c} for (t, n), c in chains.most_common(12)],
-        "patents": [{"id": p.id, "number": p.publication_number, "title": p.title,
-                     "year": year_of[p.id], "doc_type": p.doc_type, "legal_status": p.legal_status,
-                     "applicants": [name for _, name in owners_of.get(p.id, [])],
-                     "value_score": values[p.id][0] if p.id in values else None,
-                     "grade": values[p.id][1] if p.id in values else None} for p in patents],
+        "patents": [_publication(p, year_of, owners_of, values) for p in patents],
+        "inventions": [{"application": publications[0][8], "key": key,
+                        "publications": [_publication(p, year_of, owners_of, values) for p in publications]}
+                       for key, publications in groups.items()],
         "affiliations": affiliations,
         "collaborators": collaborators,
     }
+
+
+def _publication(p, year_of: dict, owners_of: dict, values: dict) -> dict[str, Any]:
+    return {"id": p.id, "number": p.publication_number, "title": p.title, "application": p[8], "invention": p[7],
+            "year": year_of[p.id], "doc_type": p.doc_type, "legal_status": p.legal_status,
+            "applicants": [name for _, name in owners_of.get(p.id, [])],
+            "value_score": values[p.id][0] if p.id in values else None,
+            "grade": values[p.id][1] if p.id in values else None}
 
 
 def _collaborators(session: Session, talent_id: int, patent_ids: list[int], limit: int = 40) -> list[dict[str, Any]]:
     """Co-inventor talents with the number of shared patents: the talent's collaboration network (first ring)."""
     if not patent_ids:
         return []
+    shared = func.count(distinct(invention_key()))  # an A+B pair is one shared invention
     rows = session.execute(
-        select(Talent.id, Talent.name, Talent.main_affiliation, func.count(distinct(TalentMention.patent_id)))
+        select(Talent.id, Talent.name, Talent.main_affiliation, shared)
         .join(TalentMention, TalentMention.talent_id == Talent.id)
+        .join(Patent, Patent.id == TalentMention.patent_id)
         .where(TalentMention.patent_id.in_(patent_ids), Talent.id != talent_id)
         .group_by(Talent.id, Talent.name, Talent.main_affiliation)
-        .order_by(func.count(distinct(TalentMention.patent_id)).desc(), Talent.id).limit(limit)).all()
+        .order_by(shared.desc(), Talent.id).limit(limit)).all()
     return [{"id": r[0], "name": r[1], "affiliation": r[2], "shared_patents": r[3]} for r in rows]
 
 
@@ -153,10 +173,11 @@ def collaboration_network(session: Session, actor: Principal, talent_id: int, li
     ring = _collaborators(session, talent_id, profile_patents, limit)
     ids = [talent_id] + [c["id"] for c in ring]
     pairs = session.execute(
-        select(TalentMention.patent_id, TalentMention.talent_id).where(TalentMention.talent_id.in_(ids))).all()
-    members: dict[int, set[int]] = defaultdict(set)
-    for patent_id, tid in pairs:
-        members[patent_id].add(tid)
+        select(invention_key(), TalentMention.talent_id).join(Patent, Patent.id == TalentMention.patent_id)
+        .where(TalentMention.talent_id.in_(ids))).all()
+    members: dict[str, set[int]] = defaultdict(set)  # per invention, so an A+B pair weighs one shared patent
+    for invention, tid in pairs:
+        members[invention].add(tid)
     weights: Counter = Counter()
     for group in members.values():
         ordered = sorted(group)

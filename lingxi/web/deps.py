@@ -8,13 +8,20 @@ that change something with the cookie must also carry the session's CSRF token (
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from lingxi.accounts.credentials import cached_token_principal, principal_from_session, principal_from_token
+from lingxi.accounts.credentials import (
+    cached_session_principal,
+    cached_token_principal,
+    principal_from_session,
+    principal_from_token,
+)
 from lingxi.accounts.principal import Principal
 from lingxi.db.audit import acting_as
 from lingxi.errors import NotAuthenticated, PermissionDenied
@@ -35,14 +42,41 @@ class CsrfFailed(PermissionDenied):
     code = "csrf_failed"
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back when it raises.
 
     Always depended on with scope="function", so the commit happens before the response is sent: a client that
     saw a success can rely on the change (e.g. a revoked token is refused on the very next call).
+
+    Opened on the event loop (a new session touches no connection until its first query), ended in a worker
+    thread (commit and close may wait on the database): one hand-over to a thread per request instead of two.
     """
-    with request.app.state.db.sessions() as session, session.begin():
+    session = request.app.state.db.sessions()
+    session.begin()
+    try:
         yield session
+    except BaseException:
+        await _end_in_thread(session, commit=False)
+        raise
+    await _end_in_thread(session, commit=True)
+
+
+async def _end_in_thread(session: Session, commit: bool) -> None:
+    # As FastAPI ends a sync dependency: shielded from cancellation (a client gone mid-request still gets its
+    # connection back to the pool), and outside the request threads' limit, so a full pool of busy threads cannot
+    # keep a finished request from returning its connection.
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_end_session, session, commit, limiter=anyio.CapacityLimiter(1))
+
+
+def _end_session(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 async def optional_principal(request: Request,
@@ -59,7 +93,9 @@ async def optional_principal(request: Request,
         if principal is None:
             raise NotAuthenticated("the API token is unknown or revoked")
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        principal = await run_in_threadpool(principal_from_session, session, cookie)
+        principal = cached_session_principal(cookie)
+        if principal is None:
+            principal = await run_in_threadpool(principal_from_session, session, cookie)
     if principal is not None:
         acting_as(session, principal)
     request.state.principal = principal

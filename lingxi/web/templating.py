@@ -78,6 +78,9 @@ def _with_query(request: Request, **params) -> str:
 
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_context])
+# Templates are compiled once per process: no checking every template file's modification time on each page
+# (restart the server after editing one, as after editing code)
+templates.env.auto_reload = False
 templates.env.filters["nl2br"] = lambda text: Markup("<br>".join(Markup.escape(text or "").split("\n")))
 
 

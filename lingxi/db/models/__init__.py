@@ -55,6 +55,7 @@ from lingxi.db.models.push import (
 )
 from lingxi.db.models.kpi import IndicatorAdjustment, PatentFlag, Programme, ProgrammeIndicator
 from lingxi.db.models.operating import CultivatedPlatform, EnterpriseOperatingYear, PatentProductFiling
+from lingxi.db.models.saved_searches import SavedSearch
 from lingxi.db.models.talent import Talent, TalentMention
 from lingxi.db.models.tagging import PatentAnnotation, PatentTag, TaggingRun, TaxonomyNodeRow, TaxonomyVersion
 from lingxi.db.models.value import PatentIndicatorSet, PatentValueScore, ValueProfile
@@ -141,4 +142,5 @@ __all__ = [
     "ProgrammeIndicator",
     "Talent",
     "TalentMention",
+    "SavedSearch",
 ]

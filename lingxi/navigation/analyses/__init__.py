@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lingxi.db.models import Patent
 from lingxi.navigation.analyses import applicants as applicant_analyses
 from lingxi.navigation.analyses import benchmark, fields, lifecycle, operations, patents, trends
+from lingxi.navigation.analyses.citations import citation_network
 from lingxi.navigation.analyses.frame import load_frame
 from lingxi.navigation.scope import Scope, resolve
 
@@ -66,7 +67,7 @@ def run_analyses(session: Session, scope: Scope, sections: tuple[str, ...] = ALL
     if "key_patents" in wanted:
         timed("key_patents", patents.key_patents, frame, top)
     if "citations" in wanted:
-        timed("citations", patents.citations, frame)
+        timed("citations", citation_network, session, frame, resolved, top)
     if "inventors" in wanted:
         timed("inventors", patents.inventor_teams, frame)
     if "operations" in wanted:

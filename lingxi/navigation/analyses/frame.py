@@ -138,13 +138,20 @@ def load_frame(session: Session, scope: Resolved, value_scenario: str = "licensi
         if app_key not in frame.value or frame.value[app_key][0] < score:
             frame.value[app_key] = (float(score), grade)
 
-    # forward citations: other documents citing this one's number (citations join on number_base)
-    for pid, count in run(
-            select(Patent.id, func.count(PatentCitation.id))
+    # forward citations: other documents citing this one's number (citations join on number_base). Counted per
+    # number base, not per publication: an A and its B grant usually share the base, and a citation of it is one
+    counted: set[tuple[str, str]] = set()
+    for pid, base, count in run(
+            select(Patent.id, Patent.number_base, func.count(PatentCitation.id))
             .join(PatentCitation, PatentCitation.cited_base == Patent.number_base)
             .where(in_scope(Patent.id), Patent.number_base.is_not(None))
-            .group_by(Patent.id)):
-        frame.forward[app_of[pid]] += int(count)
+            .group_by(Patent.id, Patent.number_base)):
+        app_key = app_of[pid]
+        if len(frame.apps[app_key].patent_ids) > 1:  # only then can a base be seen twice
+            if (app_key, base) in counted:
+                continue
+            counted.add((app_key, base))
+        frame.forward[app_key] += int(count)
     frame.backward = connection.execute(
         select(func.count(PatentCitation.id)).where(in_scope(PatentCitation.patent_id))).scalar_one()
 

@@ -1,4 +1,4 @@
-"""Key patents, citations and inventor teams.
+"""Key patents and inventor teams (the citation network is analyses/citations.py).
 
 Key patents rank applications by a plain composite that each column of the table shows: forward citations (as a
 percentile in the scope), the value score of lingxi.value (0–100) and family size. Inventor teams are the connected
@@ -41,14 +41,6 @@ def key_patents(frame: Frame, top: int = 15) -> dict:
                      "legal_status": app.legal_status, "composite": composite})
     return {"top": rows, "grades": {g: grades.get(g, 0) for g in "ABCD"}, "valued": len(frame.value),
             "high_value": grades.get("A", 0) + grades.get("B", 0)}
-
-
-def citations(frame: Frame) -> dict:
-    cited = sum(1 for c in frame.forward.values() if c)
-    total = sum(frame.forward.values())
-    return {"backward": frame.backward, "forward": total, "cited_applications": cited,
-            "cited_share": round(cited / len(frame.apps), 4) if frame.apps else 0.0,
-            "mean_forward": round(total / len(frame.apps), 3) if frame.apps else 0.0}
 
 
 def inventor_teams(frame: Frame, top: int = 10) -> dict:

@@ -100,6 +100,7 @@ _LINE_BREAKS_UTF8 = re.compile(
 # "_", and so do we, on the raw bytes before parsing because that is one cheap replace per document.
 _UNDERSCORE_IDIOM = b"<sub>&#x2014;</sub>"
 _CLAIM_TEXT = b"<claim-text>"
+_CLAIM_TEXT_OPEN = b"<claim-text"
 _CLAIM_TEXT_SPACED = b"<claim-text> "
 _CLAIM_TEXT_WITH_ATTRIBUTES = re.compile(rb"<claim-text[^>]")
 _DESCRIPTION_START = re.compile(rb"<((?:subdoc-)?description)[\s>/]")
@@ -297,9 +298,11 @@ def parse_document(raw: RawDocument, file_name: str, *, include_description: boo
     # Nested claim-text elements are clauses: a space at the start of each keeps one from running into the
     # text before it ("...; and</claim-text><claim-text>finding"). One replace on the bytes does for the whole
     # document what setting the text of every claim-text element would; a tag with attributes takes that path.
-    spaced = _CLAIM_TEXT_WITH_ATTRIBUTES.search(data) is None
-    if spaced:
-        data = data.replace(_CLAIM_TEXT, _CLAIM_TEXT_SPACED)
+    # The claims come last, after the description: search and replace from the first claim-text only.
+    first = data.find(_CLAIM_TEXT_OPEN)
+    spaced = first < 0 or _CLAIM_TEXT_WITH_ATTRIBUTES.search(data, first) is None
+    if spaced and first >= 0:
+        data = data[:first] + data[first:].replace(_CLAIM_TEXT, _CLAIM_TEXT_SPACED)
     if _UNDEFINED_ENTITY.search(data):
         data = _replace_named_entities(data)
     try:
@@ -446,6 +449,15 @@ def _date(value: str | None) -> dt.date | None:
     """YYYYMMDD; a 00 month or day (common in citations) means "unknown" and becomes 01."""
     if not value:
         return None
+    found = _DATES.get(value, _UNSEEN)
+    if found is _UNSEEN:
+        found = _parse_date(value)
+        if len(_DATES) < _DATES_KEPT:  # dates repeat across documents (a grant cites dozens): parse each once
+            _DATES[value] = found
+    return found
+
+
+def _parse_date(value: str) -> dt.date | None:
     value = value.strip()
     if len(value) != 8 or not value.isdigit():
         return None
@@ -453,6 +465,11 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date(int(value[:4]), int(value[4:6]) or 1, int(value[6:]) or 1)
     except ValueError:
         return None
+
+
+_DATES: dict[str, dt.date | None] = {}
+_DATES_KEPT = 20_000  # a few megabytes at most
+_UNSEEN = object()
 
 
 def _iso(value: str | None) -> str | None:
@@ -882,19 +899,29 @@ def _ice_citations(container: Any) -> list[Citation]:
 
 
 def _citation(entry: dict[str, Any], sequence: int) -> Citation:
-    category = _CATEGORIES.get((entry.get("category") or "").strip().lower(), "other")
+    # Runs for every cited document (dozens per grant): lookups through small caches, strips inlined.
+    get = entry.get
+    raw_category = get("category")
+    category = _CATEGORY_OF.get(raw_category)
+    if category is None:
+        category = _CATEGORIES.get((raw_category or "").strip().lower(), "other")
+        if len(_CATEGORY_OF) < 1000:  # bounded: an odd file must not grow it without end
+            _CATEGORY_OF[raw_category] = category
     if "npl" in entry:
         return Citation(sequence=sequence, category=category, npl_text=entry["npl"])
-    get = entry.get
+    number, country, kind, name = get("doc-number"), get("country"), get("kind"), get("name")
     return Citation(
-        sequence=sequence,
-        number=_strip(get("doc-number")),
-        country=_strip(get("country")),
-        kind=_strip(get("kind")),
-        date=_date(get("date")),
-        name=_strip(get("name")),
-        category=category,
+        sequence,
+        (number.strip() or None) if number else None,
+        (country.strip() or None) if country else None,
+        (kind.strip() or None) if kind else None,
+        _date(get("date")),
+        (name.strip() or None) if name else None,
+        category,
     )
+
+
+_CATEGORY_OF: dict[str | None, CitationCategory] = {}  # raw <category> text -> category (a handful of values)
 
 
 def _strip(value: str | None) -> str | None:

@@ -61,7 +61,8 @@ FACET_FIELDS = {"doc_type": "KIND", "applicant_type": "APT", "region": "REGION",
 
 @router.get("/patents")
 def patent_search(request: Request, q: str = "", mode: str = "keyword", filters: str = "", sort: str = "relevance",
-                  page: int = 1, principal: Principal = Depends(page_principal),
+                  page: int = 1, saved: int | None = None, save_name: str = "", save_error: str = "",
+                  principal: Principal = Depends(page_principal),
                   session: Session = Depends(db_session, scope="function")):
     search = SearchRequest(query=q, mode=mode, filters=filters or None, sort=sort, page=page, page_size=20,
                            facet_size=10)
@@ -70,7 +71,22 @@ def patent_search(request: Request, q: str = "", mode: str = "keyword", filters:
     response, error = run_search(request.app.state.search, principal, search, session)
     return render(request, "patents/search.html", q=q, mode=mode, filters=filters, sort=sort, response=response,
                   error=error["error"] if error else None, facet_fields=FACET_FIELDS,
+                  saved_search=_saved_search(session, principal, saved), save_name=save_name,
+                  save_error=save_error,
                   pages=max(1, -(-response.total // 20)) if response else 1)
+
+
+def _saved_search(session: Session, principal: Principal, saved_id: int | None) -> dict | None:
+    """The saved search a run came from (`?saved=ID`), for the banner above the results; none if not readable."""
+    from lingxi.errors import LingxiError
+    from lingxi.search import saved
+
+    if saved_id is None:
+        return None
+    try:
+        return saved.as_dict(saved.get_saved_search(session, principal, saved_id))
+    except LingxiError:
+        return None
 
 
 @router.get("/patents/{identifier}")

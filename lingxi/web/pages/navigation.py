@@ -19,16 +19,16 @@ from lingxi.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
 SCOPE_EXAMPLES = ("chain:chain_pv", "node:chain_pv:pv.cell", "region:青峦", "org:青峦理工大学",
-                  "query:TI=(电池)", "import:1", "all")
+                  "query:TI=(电池)", "import:1", "saved:1", "all")
 
 
 @router.get("/navigation")
-def navigation_home(request: Request, error: str | None = None, page: int = 1,
+def navigation_home(request: Request, error: str | None = None, page: int = 1, scope: str = "",
                     principal: Principal = Depends(page_principal),
                     session: Session = Depends(db_session, scope="function")):
     reports = service.list_reports(session, principal, page, 20)
     return render_page(request, "navigation/index.html", reports=reports, types=list(TYPES.values()),
-                       examples=SCOPE_EXAMPLES, error=error)
+                       examples=SCOPE_EXAMPLES, error=error, scope=scope)
 
 
 @router.post("/navigation/reports")
