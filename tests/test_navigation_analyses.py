@@ -118,6 +118,8 @@ def test_analyses_on_the_demo_data_agree_with_independent_counts(demo):
         result = run_analyses(session, parse_scope("chain:chain_pv"))
         assert result["scope"]["patents"] == len(tagged) > 0
         assert result["scope"]["applications"] == len(applications)
+        # the chain by its title, not its key
+        assert result["scope"]["label_zh"] == "产业链：光伏产业链" and "chain_pv" not in result["scope"]["label_en"]
         assert sum(r["filings"] for r in result["trends"]["rows"]) == len(applications)
         as_of = session.execute(select(func.max(Patent.publication_date))).scalar()
         assert result["scope"]["as_of"] == as_of.isoformat()

@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select, union
 from sqlalchemy.orm import Session
 
-from lingxi.db.models import ImportJob, Party, PartyAlias, Patent, PatentParty, PatentTag, SavedSearch
+from lingxi.db.models import (
+    ImportJob,
+    Party,
+    PartyAlias,
+    Patent,
+    PatentParty,
+    PatentTag,
+    SavedSearch,
+    TaxonomyNodeRow,
+    TaxonomyVersion,
+)
 from lingxi.errors import InvalidInput, NotFound
 from lingxi.kpi.scope import short_place
 
@@ -45,7 +55,8 @@ class Scope:
             return f"node:{self.value}:{self.node}"
         return f"{self.kind}:{self.value}"
 
-    def label(self, lang: str = "zh") -> str:
+    def label(self, lang: str = "zh", shown: str | None = None) -> str:
+        """`chain：光伏`, `区域：青峦`; `shown` is the value as a reader knows it (display_value), else as written."""
         zh = {"chain": "产业链", "node": "产业链节点", "region": "区域", "org": "机构", "query": "检索式",
               "import": "导入批次", "saved": "已保存检索", "all": "全部专利"}
         en = {"chain": "chain", "node": "chain node", "region": "region", "org": "organisation", "query": "query",
@@ -53,8 +64,27 @@ class Scope:
         names = zh if lang == "zh" else en
         if self.kind == "all":
             return names["all"]
-        shown = f"{self.value} / {self.node}" if self.kind == "node" else self.value
+        shown = shown or (f"{self.value} / {self.node}" if self.kind == "node" else self.value)
         return f"{names[self.kind]}{'：' if lang == 'zh' else ': '}{shown}"
+
+
+def display_value(session: Session, scope: Scope, lang: str = "zh") -> str | None:
+    """The scope's value by its name: a chain's title instead of its key, a node's name, a saved search's name."""
+    if scope.kind in ("chain", "node"):
+        taxonomy = session.execute(select(TaxonomyVersion).where(TaxonomyVersion.name == scope.value)
+                                   .order_by(TaxonomyVersion.version.desc()).limit(1)).scalar()
+        if taxonomy is None:
+            return None
+        title = (taxonomy.title_en if lang == "en" else "") or taxonomy.title_zh
+        if scope.kind == "chain":
+            return title
+        node = session.execute(select(TaxonomyNodeRow).where(TaxonomyNodeRow.taxonomy_id == taxonomy.id,
+                                                             TaxonomyNodeRow.key == scope.node)).scalar()
+        return f"{title} / {((node.name_en if lang == 'en' else '') or node.name_zh) if node else scope.node}"
+    if scope.kind == "saved":
+        saved = session.get(SavedSearch, int(scope.value))
+        return saved.name if saved else None
+    return None
 
 
 def parse_scope(text: str | None, where: str = "scope") -> Scope:

@@ -15,7 +15,7 @@ from lingxi.navigation.analyses import applicants as applicant_analyses
 from lingxi.navigation.analyses import benchmark, fields, lifecycle, operations, patents, trends
 from lingxi.navigation.analyses.citations import citation_network
 from lingxi.navigation.analyses.frame import load_frame
-from lingxi.navigation.scope import Scope, resolve
+from lingxi.navigation.scope import Scope, display_value, resolve
 
 ALL_SECTIONS = ("trends", "lifecycle", "geography", "applicants", "applicant_types", "fields", "matrix",
                 "key_patents", "citations", "inventors", "operations", "strengths")
@@ -38,7 +38,8 @@ def run_analyses(session: Session, scope: Scope, sections: tuple[str, ...] = ALL
     as_of = as_of or store_as_of(session)
     taxonomy = fields.main_taxonomy(frame, taxonomy or (scope.value if scope.kind in ("chain", "node") else None))
     names = fields.node_names(session, taxonomy) if taxonomy else {}
-    out: dict[str, Any] = {"scope": {"text": scope.text, "label_zh": scope.label("zh"), "label_en": scope.label("en"),
+    out: dict[str, Any] = {"scope": {"text": scope.text, "label_zh": scope.label("zh", display_value(session, scope, "zh")),
+                                     "label_en": scope.label("en", display_value(session, scope, "en")),
                                      "patents": frame.patent_count, "applications": len(frame.apps),
                                      "applicants": len({p for ps in frame.applicants.values() for p in ps}),
                                      "taxonomy": taxonomy, "as_of": as_of.isoformat(),
