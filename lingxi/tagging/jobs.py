@@ -210,6 +210,10 @@ class _Compute:
         self.cursors = cursors  # a lane only tags patents after its own cursor
         self.annotators = annotators
         self.annotation_cursor = annotation_cursor
+        if annotators is not None:  # compile the effect vocabulary once, before any fork, not once per worker
+            from lingxi.tagging.effects import load_effect_vocabulary
+
+            load_effect_vocabulary()
 
     def compute(self, batch: list[tuple]) -> tuple[list[list[tuple]], list[tuple]]:
         """([per lane: (patent id, node key, confidence, source, evidence JSON)], annotation rows)."""
