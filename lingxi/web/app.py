@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import anyio
@@ -79,6 +80,10 @@ def create_app(settings: Settings) -> FastAPI:
             from lingxi.search.vector_jobs import start_background_embedding, stop_background_embedding
 
             start_background_embedding(settings, app.state.db)
+        # What is loaded by now (modules, routes, templates, the ORM's mappings) lives as long as the process: kept
+        # out of the cyclic collector, a full collection no longer walks it in the middle of a request
+        gc.collect()
+        gc.freeze()
         yield
         if settings.embed_in_background:
             stop_background_embedding(settings)
