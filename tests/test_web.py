@@ -55,6 +55,9 @@ def test_search_detail_and_area_pages(served_home):
     client = browser_session(served_home, "enterprise")
     results = client.get("/patents", params={"q": "电池"})
     assert results.status_code == 200 and 'id="results"' in results.text
+    # facet values in the page's language: the legal-status buckets by their Chinese names
+    facets = results.text.split('id="facets"')[1].split("</aside>")[0]
+    assert ">有效</a>" in facets and ">valid</a>" not in facets
     first = results.text.split('<a href="/patents/')[1].split('"')[0]
     detail = client.get(f"/patents/{first}")
     assert detail.status_code == 200
