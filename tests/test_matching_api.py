@@ -132,6 +132,8 @@ def test_pages_show_results_explanations_and_feedback_buttons(platform):
     assert page.status_code == 200 and 'id="match-results"' in page.text
     assert 'data-verdict="interested"' in page.text and 'hx-post="/matching/feedback"' in page.text
     assert "排序理由" in page.text
+    # holder types by their Chinese names, never the internal keys
+    assert 'value="university"> 高校</label>' in page.text and "(university)" not in page.text
     patent = int(page.text.split('data-patent="')[1].split('"')[0])
     token = csrf_of(page.text)
     refused = browser.post("/matching/feedback", data={"patent_id": patent, "verdict": "interested", "text": TEXT},
