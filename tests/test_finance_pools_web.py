@@ -177,7 +177,10 @@ def test_pool_statements_and_a_payment_from_the_page(platform):
     assert len(operator.get(f"/api/pools/{pool['id']}").json()["patents"]) == len(pool["patents"]) + 1
     english = browser.get(f"/pools/{pool['id']}?lang=en")
     assert "Royalty statements" in english.text
-    assert "Patent pools" in browser.get("/pools?lang=en").text
+    listing = browser.get("/pools?lang=en").text
+    assert "Patent pools" in listing
+    # the new-pool form once, in the page body, not also inside <title>
+    assert listing.count('id="new-pool"') == 1 and "<form" not in listing.split("</title>")[0]
 
 
 def test_cli_json(home, platform):
