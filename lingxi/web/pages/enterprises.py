@@ -47,6 +47,15 @@ def _try(session: Session, work):
     return attempt(session, work, raise_codes=("permission_denied", "not_found"))
 
 
+def _save_on_file(request: Request, session: Session, principal: Principal, organisation_id: int, work, then: str):
+    """A change made from an enterprise file page: back to the page's section (`then`), or the page again with the
+    refusal (422)."""
+    _, error = _try(session, work)
+    if error:
+        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
+    return RedirectResponse(f"/enterprises/{organisation_id}{then}", 303)
+
+
 async def _form(request: Request, names: tuple[str, ...]) -> dict:
     form = await request.form()
     return {name: str(form.get(name, "")).strip() for name in names if name in form}
@@ -151,10 +160,8 @@ async def enterprise_save(request: Request, organisation_id: int, principal: Pri
     if "risk_text" in raw:  # operators: one indicator a line: 名称, 数值, 等级, 说明
         raw["risk_indicators"] = {row[0]: {"value": row[1], "level": row[2] or None, "note": row[3]}
                                   for row in _rows(raw.pop("risk_text"), 4) if row[0]}
-    _, error = _try(session, lambda: files.update_enterprise(session, principal, organisation_id, raw))
-    if error:
-        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
-    return RedirectResponse(f"/enterprises/{organisation_id}?notice=saved", 303)
+    return _save_on_file(request, session, principal, organisation_id,
+                         lambda: files.update_enterprise(session, principal, organisation_id, raw), "?notice=saved")
 
 
 @router.post("/enterprises/{organisation_id}/links/suggest")
@@ -175,10 +182,8 @@ def enterprise_decide_link(link_id: int, decision: str = Form(...), principal: P
 async def enterprise_training(request: Request, organisation_id: int, principal: Principal = Depends(page_principal),
                               session: Session = Depends(db_session, scope="function")):
     raw = await _form(request, ("title", "held_on", "hours", "trainees", "provider"))
-    _, error = _try(session, lambda: files.add_training(session, principal, organisation_id, raw))
-    if error:
-        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
-    return RedirectResponse(f"/enterprises/{organisation_id}#training", 303)
+    return _save_on_file(request, session, principal, organisation_id,
+                         lambda: files.add_training(session, principal, organisation_id, raw), "#training")
 
 
 @router.post("/enterprises/{organisation_id}/operating-years")
@@ -186,10 +191,8 @@ async def enterprise_operating_year(request: Request, organisation_id: int,
                                     principal: Principal = Depends(page_principal),
                                     session: Session = Depends(db_session, scope="function")):
     raw = await _form(request, ("year", *operating.FIGURES, "note"))
-    _, error = _try(session, lambda: operating.save_operating_year(session, principal, organisation_id, raw))
-    if error:
-        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
-    return RedirectResponse(f"/enterprises/{organisation_id}#operating", 303)
+    return _save_on_file(request, session, principal, organisation_id,
+                         lambda: operating.save_operating_year(session, principal, organisation_id, raw), "#operating")
 
 
 @router.post("/enterprises/{organisation_id}/product-filings")
@@ -197,10 +200,9 @@ async def enterprise_product_filing(request: Request, organisation_id: int,
                                     principal: Principal = Depends(page_principal),
                                     session: Session = Depends(db_session, scope="function")):
     raw = await _form(request, product_filings.FIELDS)
-    _, error = _try(session, lambda: product_filings.add_filing(session, principal, organisation_id, raw))
-    if error:
-        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
-    return RedirectResponse(f"/enterprises/{organisation_id}#product-filings", 303)
+    return _save_on_file(request, session, principal, organisation_id,
+                         lambda: product_filings.add_filing(session, principal, organisation_id, raw),
+                         "#product-filings")
 
 
 def _platform_page(request: Request, session: Session, principal: Principal, error: str | None = None,
@@ -237,10 +239,9 @@ def platform_revoke(platform_id: int, note: str = Form(""), principal: Principal
 def enterprise_note(request: Request, organisation_id: int, title: str = Form(""), body: str = Form(""),
                     principal: Principal = Depends(page_principal),
                     session: Session = Depends(db_session, scope="function")):
-    _, error = _try(session, lambda: files.add_due_diligence_note(session, principal, organisation_id, title, body))
-    if error:
-        return _file_page(request, session, principal, organisation_id, error=error, status_code=422)
-    return RedirectResponse(f"/enterprises/{organisation_id}#due-diligence", 303)
+    return _save_on_file(request, session, principal, organisation_id,
+                         lambda: files.add_due_diligence_note(session, principal, organisation_id, title, body),
+                         "#due-diligence")
 
 
 @router.post("/enterprises/{organisation_id}/mine")
