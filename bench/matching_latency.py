@@ -33,7 +33,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -261,39 +260,14 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False))
         return
 
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    created = args.workdir is None
-    args.workdir = args.workdir or tempfile.mkdtemp(prefix="lingxi-match-latency-", dir="/tmp")
-    Path(args.workdir).mkdir(parents=True, exist_ok=True)
-    free_gb = shutil.disk_usage(args.workdir).free / 2**30
-    need_gb = max(sizes) / 1_000_000 * 14  # search_scale's ~12 GB per million, plus tags
-    print(f"workdir {args.workdir}: {free_gb:.0f} GB free, ~{need_gb:.1f} GB needed", file=sys.stderr)
-    if free_gb < need_gb:
-        sys.exit(f"not enough free disk under {args.workdir}: {free_gb:.0f} GB free, ~{need_gb:.0f} GB needed")
-    samples = RealSamples.load()
-    output: Path = args.output
-    results = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
-    results.update({"benchmark": "bench/matching_latency.py", "machine": machine(),
-                    "store": "SQLite (WAL) + Tantivy keyword index + faiss HNSW vectors (sampled real + noise)",
-                    "target": f"p95 ≤ {TARGET_P95_MS_AT_1M} ms at 1M patents",
-                    "request": f"MatchEngine(settings, db).match_text(text, top_k={TOP_K}), wall time around the "
-                               "call in one warm process"})
-    results.setdefault("sizes", {})
-
-    def save(entry: dict) -> None:
-        results["sizes"][str(entry["size"])] = entry
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-    try:
-        for size in sizes:
-            entry = bench_size(size, args, samples, save, results["sizes"].get(str(size)))
-            print_table(entry)
-            print(f"written {output}", file=sys.stderr)
-    finally:
-        if created and not args.keep:
-            shutil.rmtree(args.workdir, ignore_errors=True)
-
+    search_scale.run_sizes(
+        args, "lingxi-match-latency-", 14,  # search_scale's ~12 GB per million, plus tags
+        {"benchmark": "bench/matching_latency.py", "machine": machine(),
+         "store": "SQLite (WAL) + Tantivy keyword index + faiss HNSW vectors (sampled real + noise)",
+         "target": f"p95 ≤ {TARGET_P95_MS_AT_1M} ms at 1M patents",
+         "request": f"MatchEngine(settings, db).match_text(text, top_k={TOP_K}), wall time around the call in one "
+                    "warm process"},
+        bench_size, print_table)
 
 if __name__ == "__main__":
     main()

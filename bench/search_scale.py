@@ -615,24 +615,34 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False))
         return
 
+    run_sizes(args, "lingxi-search-scale-", 12,  # corpus ~2 GB + database ~6 GB + indexes ~3 GB per million
+              {"benchmark": "bench/search_scale.py", "machine": machine(),
+               "store": "SQLite (WAL) + Tantivy keyword index + faiss HNSW vectors",
+               "targets_at_1M": TARGETS_1M,
+               "request": "SearchService.search(SearchRequest(query, mode)) with page_size 20, facets and "
+                          "highlights on (the web page's defaults); latency is wall time around the call"},
+              bench_size, print_table)
+
+
+def run_sizes(args, prefix: str, gb_per_million: float, header: dict, bench_size, print_table) -> None:
+    """The driver the size-by-size benchmarks share: a work folder with room enough, the results JSON merged by
+    size (saved after every phase, so a long run that fails keeps what it measured), and the folder removed
+    unless kept."""
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     created = args.workdir is None
-    args.workdir = args.workdir or tempfile.mkdtemp(prefix="lingxi-search-scale-", dir="/tmp")
+    args.workdir = args.workdir or tempfile.mkdtemp(prefix=prefix, dir="/tmp")
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
     free_gb = shutil.disk_usage(args.workdir).free / 2**30
-    need_gb = max(sizes) / 1_000_000 * 12  # corpus ~2 GB + database ~6 GB + indexes ~3 GB per million
-    print(f"workdir {args.workdir}: {free_gb:.0f} GB free, ~{need_gb:.0f} GB needed", file=sys.stderr)
+    need_gb = max(sizes) / 1_000_000 * gb_per_million
+    print(f"workdir {args.workdir}: {free_gb:.0f} GB free, ~{need_gb:.1f} GB needed", file=sys.stderr)
     if free_gb < need_gb:
         sys.exit(f"not enough free disk under {args.workdir}: {free_gb:.0f} GB free, ~{need_gb:.0f} GB needed")
     samples = RealSamples.load()
     output: Path = args.output
     results = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
-    results.update({"benchmark": "bench/search_scale.py", "machine": machine(),
-                    "store": "SQLite (WAL) + Tantivy keyword index + faiss HNSW vectors",
-                    "targets_at_1M": TARGETS_1M,
-                    "request": "SearchService.search(SearchRequest(query, mode)) with page_size 20, facets and "
-                               "highlights on (the web page's defaults); latency is wall time around the call"})
+    results.update(header)
     results.setdefault("sizes", {})
+
     def save(entry: dict) -> None:
         results["sizes"][str(entry["size"])] = entry
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -646,7 +656,6 @@ def main() -> None:
     finally:
         if created and not args.keep:
             shutil.rmtree(args.workdir, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()
