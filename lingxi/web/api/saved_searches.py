@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lingxi.accounts.principal import Principal
 from lingxi.search import saved
 from lingxi.web.api.schemas import ERROR_RESPONSES, Page
-from lingxi.web.api.search import run_search, search_service
+from lingxi.web.api.search import run_search, search_answer, search_service
 from lingxi.web.deps import api_principal, db_session
 
 router = APIRouter(prefix="/api", tags=["saved searches 已保存检索"], responses=ERROR_RESPONSES)
@@ -94,7 +94,4 @@ def run_saved(saved_id: int, page: int = 1, page_size: int = 20, facets: bool = 
     response, error = run_search(service, principal, request, session)
     if error is not None:
         return JSONResponse(error, 422)
-    result = response.as_dict()
-    items = result.pop("hits")
-    pages = max(1, -(-response.total // response.page_size))
-    return JSONResponse({"items": items, "pages": pages, **result, "saved_search": saved.one_as_dict(session, row)})
+    return search_answer(response, saved_search=saved.one_as_dict(session, row))

@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from lingxi.accounts.principal import Principal
 from lingxi.search.export import export_csv, export_xlsx
 from lingxi.search.query import QuerySyntaxError
-from lingxi.search.service import SearchError, SearchRequest, SearchService
+from lingxi.search.service import SearchError, SearchRequest, SearchResponse, SearchService
 from lingxi.web.api.schemas import ERROR_RESPONSES
 from lingxi.web.deps import api_principal, db_session
 from lingxi.web.errors import error_body
@@ -61,12 +61,17 @@ def search(principal: Principal = Depends(api_principal), request: SearchRequest
     response, error = run_search(service, principal, request, session)
     if error is not None:
         return JSONResponse(error, 422)
+    return search_answer(response)
+
+
+def search_answer(response: SearchResponse, **extra: Any) -> Response:
+    """A page of results as the API gives it: `items`, `pages` and the response's other fields (and `extra`)."""
     result = response.as_dict()
     items = result.pop("hits")
     pages = max(1, -(-response.total // response.page_size))
     # Plain JSON of plain data: skips FastAPI's generic encoder, the slowest step for a page of hits with facets;
     # orjson writes the same JSON as json.dumps in a tenth of the time (0.17 → 0.01 ms for 20 highlighted hits)
-    return Response(orjson.dumps({"items": items, "pages": pages, **result}), media_type="application/json")
+    return Response(orjson.dumps({"items": items, "pages": pages, **result, **extra}), media_type="application/json")
 
 
 @router.get("/search/export", summary="Export a result set (up to 10,000 patents) as CSV or Excel",
