@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
+from lingxi.db import read_connection
 from lingxi.db.models import (
     Party,
     Patent,
@@ -69,13 +70,6 @@ def _publication_readings(identifier: str) -> list[PublicationNumber]:
 
 def _most_advanced(patents: list[Patent]) -> Patent:
     return min(patents, key=lambda p: _KIND_PREFERENCE.get((p.kind_code or "A")[0], 5))
-
-
-def read_connection(session: Session) -> Connection:
-    """The session's connection for plain (Core) reads, after the flush an ORM query would have done first."""
-    if session.autoflush and (session.new or session.dirty or session.deleted):
-        session.flush()
-    return session.connection()
 
 
 # The detail's queries, built once: a detail page is read far more often than anything else, and building and

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import PATENTS_READ, TAGS_REVIEW, require
+from lingxi.db import read_connection
 from lingxi.db.audit import acting_as
 from lingxi.db.base import utcnow
 from lingxi.db.models import Patent, PatentAnnotation, PatentTag
 from lingxi.errors import InvalidInput, NotFound
-from lingxi.patents.queries import read_connection
 from lingxi.tagging import store
 from lingxi.tagging.classifier import classify_text
 from lingxi.tagging.taxonomy import TaxonomyError, to_dict
