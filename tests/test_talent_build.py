@@ -188,3 +188,26 @@ def test_a_and_b_publication_count_as_one_patent(db):
         inventors = run_analyses(session, parse_scope("all"), ("inventors",))["inventors"]
         assert {p["name"]: p["applications"] for p in inventors["top_inventors"]} == {"柳如烟": 3, "岑参": 3}
         assert inventors["teams"][0]["applications"] == 3
+
+
+def test_the_invention_key_is_the_same_in_python_and_in_sql(db):
+    """Navigation groups rows into inventions in Python, talent counts them in SQL: one key, two spellings."""
+    from lingxi.db.models import Patent
+    from lingxi.patents.inventions import invention_key, invention_key_sql
+
+    from lingxi.patents.numbers import cn_check_digit
+
+    serial = "201910000001"
+    records = [
+        PatentRecord(title="有申请号", publication_number="CN110099901A", country="CN", kind_code="A",
+                     application_number=f"CN{serial}.{cn_check_digit(serial)}", language="zh"),
+        PatentRecord(title="无申请号", publication_number="CN110099902A", country="CN", kind_code="A", language="zh"),
+    ]
+    parsed = (ParsedRecord(r, SourceLocation("test", document=i)) for i, r in enumerate(records, start=1))
+    assert import_parsed(db, parsed, source="test").rejected == 0
+    with db.sessions() as session:
+        rows = session.execute(select(Patent.application_number, Patent.key, invention_key_sql())).all()
+    assert len(rows) == 2
+    for application_number, key, in_sql in rows:
+        assert in_sql == invention_key(application_number, key)
+    assert {in_sql for _, _, in_sql in rows} == {f"CN{serial}.{cn_check_digit(serial)}", "CN110099902A"}

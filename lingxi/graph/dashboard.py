@@ -30,7 +30,7 @@ from lingxi.db.models import (
     TaxonomyVersion,
 )
 from lingxi.errors import InvalidInput
-from lingxi.talent.build import invention_key
+from lingxi.patents.inventions import invention_key_sql
 
 OWNER_ROLES = ("applicant", "assignee")
 
@@ -98,7 +98,7 @@ def dashboard(session: Session, actor: Principal, *, chain: str | None = None, r
         .where(PatentParty.patent_id.in_(scope), PatentParty.role.in_(OWNER_ROLES), Party.kind == "organisation")
         .group_by(Party.id, Party.name).order_by(func.count(distinct(PatentParty.patent_id)).desc(), Party.id)
         .limit(top))]
-    inventions = func.count(distinct(invention_key()))  # a talent's A and B publication are one patent
+    inventions = func.count(distinct(invention_key_sql()))  # a talent's A and B publication are one patent
     top_talents = [{"id": tid, "name": name, "affiliation": aff, "patents": n} for tid, name, aff, n in session.execute(
         select(Talent.id, Talent.name, Talent.main_affiliation, inventions)
         .join(TalentMention, TalentMention.talent_id == Talent.id).join(Patent, Patent.id == TalentMention.patent_id)

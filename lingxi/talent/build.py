@@ -18,17 +18,11 @@ from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import PATENTS_IMPORT, require
 from lingxi.db import Database
 from lingxi.db.models import Party, Patent, PatentClassification, PatentParty, Talent, TalentMention
+from lingxi.patents.inventions import invention_key_sql
 from lingxi.talent.disambiguation import Cluster, Mention, cluster_mentions
 from lingxi.value.service import scores_of
 
 OWNER_ROLES = ("applicant", "assignee")
-
-
-def invention_key():
-    """SQL expression naming a patent's invention: its normalised application number (lingxi.patents.normalise stores
-    it normalised, so an A publication and its B grant share it), or the publication key when the record has none.
-    Talent counts and portfolio values count inventions, not publications: an A+B pair is one patent."""
-    return func.coalesce(func.nullif(Patent.application_number, ""), Patent.key)
 
 
 def bare_name_key(cluster_key: str) -> str:
@@ -42,7 +36,7 @@ def load_mentions(session: Session) -> tuple[list[Mention], dict[int, dict[str, 
     """Every inventor mention as a Mention, plus per-mention facts the aggregates need (party, name, year, owners)."""
     inventor_rows = session.execute(
         select(PatentParty.id, PatentParty.patent_id, PatentParty.party_id, PatentParty.name, PatentParty.city,
-               Party.cluster_key, func.coalesce(Patent.application_date, Patent.publication_date), invention_key())
+               Party.cluster_key, func.coalesce(Patent.application_date, Patent.publication_date), invention_key_sql())
         .join(Party, Party.id == PatentParty.party_id).join(Patent, Patent.id == PatentParty.patent_id)
         .where(PatentParty.role == "inventor")
         .order_by(PatentParty.patent_id, PatentParty.sequence)).all()

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from lingxi.db.models import Party, Patent, PatentCitation, PatentParty
 from lingxi.navigation.analyses.frame import Frame
 from lingxi.navigation.scope import Resolved
+from lingxi.patents.inventions import invention_key
 
 DISPLAY_NODES = 60  # nodes drawn in the network chart: the main path first, then the most-cited
 PER_YEAR = 6  # most-cited nodes drawn per filing year besides the main path
@@ -47,10 +48,10 @@ def _outside_nodes(session: Session, pids: list[int]) -> dict[int, tuple]:
     first: dict[int, int] = {}
     for start in range(0, len(pids), _CHUNK):
         part = pids[start:start + _CHUNK]
-        for pid, key, app_no, country, day, pub, title in connection.execute(
-                select(Patent.id, Patent.key, Patent.application_number, Patent.country, Patent.application_date,
+        for pid, key, app_no, day, pub, title in connection.execute(
+                select(Patent.id, Patent.key, Patent.application_number, Patent.application_date,
                        Patent.publication_number, Patent.title).where(Patent.id.in_(part))):
-            found[pid] = (f"{country or ''}{app_no}" if app_no else key, day.year if day else None, pub, title)
+            found[pid] = (invention_key(app_no, key), day.year if day else None, pub, title)
         for pid, party_id in connection.execute(
                 select(PatentParty.patent_id, PatentParty.party_id)
                 .where(PatentParty.patent_id.in_(part), PatentParty.role == "applicant")

@@ -25,6 +25,7 @@ from lingxi.db.models import (
     PatentValueScore,
 )
 from lingxi.navigation.scope import Resolved
+from lingxi.patents.inventions import invention_key
 
 
 @dataclass(slots=True)
@@ -80,7 +81,7 @@ def load_frame(session: Session, scope: Resolved, value_scenario: str = "licensi
                    Patent.doc_type, _year(Patent.grant_date), Patent.country, Patent.title,
                    Patent.publication_number, Patent.family_id,
                    Patent.legal_status).where(in_scope(Patent.id)).order_by(Patent.id)):
-        app_key = f"{country or ''}{app_no}" if app_no else key
+        app_key = invention_key(app_no, key)
         frame.app_of[pid] = app_key
         app = frame.apps.get(app_key)
         if app is None:
