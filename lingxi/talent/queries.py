@@ -18,7 +18,7 @@ from lingxi.accounts.roles import PATENTS_READ, require
 from lingxi.db.models import Party, Patent, PatentParty, PatentTag, Talent, TalentMention
 from lingxi.db.pagination import check_paging
 from lingxi.errors import InvalidInput, NotFound
-from lingxi.talent.build import invention_key
+from lingxi.patents.inventions import invention_key_sql
 from lingxi.value.service import scores_of
 
 Order = Literal["output", "value"]
@@ -61,7 +61,7 @@ def list_talents(session: Session, actor: Principal, *, chain: str | None = None
     tagged = select(PatentTag.patent_id).where(PatentTag.taxonomy_name == taxonomy, PatentTag.status != "rejected")
     if node:
         tagged = tagged.where(PatentTag.node_key == node)
-    in_chain = (select(TalentMention.talent_id, func.count(distinct(invention_key())).label("n"))
+    in_chain = (select(TalentMention.talent_id, func.count(distinct(invention_key_sql())).label("n"))
                 .join(Patent, Patent.id == TalentMention.patent_id)
                 .where(TalentMention.patent_id.in_(tagged)).group_by(TalentMention.talent_id).subquery())
     statement = statement.join(in_chain, in_chain.c.talent_id == Talent.id).add_columns(in_chain.c.n)
@@ -90,7 +90,7 @@ def talent_profile(session: Session, actor: Principal, talent_id: int) -> dict[s
     patent_ids = list(session.scalars(select(TalentMention.patent_id).where(TalentMention.talent_id == talent_id)))
     patents = session.execute(
         select(Patent.id, Patent.publication_number, Patent.title, Patent.application_date, Patent.publication_date,
-               Patent.doc_type, Patent.legal_status, invention_key(), Patent.application_number)
+               Patent.doc_type, Patent.legal_status, invention_key_sql(), Patent.application_number)
         .where(Patent.id.in_(patent_ids)).order_by(Patent.application_date.desc(), Patent.id)).all()
     values = scores_of(session, patent_ids)
     owners = session.execute(
@@ -126,14 +126,15 @@ def talent_profile(session: Session, actor: Principal, talent_id: int) -> dict[s
                    PatentTag.taxonomy_name.like("chain%")).order_by(PatentTag.patent_id, PatentTag.id)))
     chains = Counter((taxonomy, node) for _, taxonomy, node in tagged)
     collaborators = _collaborators(session, talent_id, patent_ids)
+    published = {p.id: _publication(p, year_of, owners_of, values) for p in patents}  # listed alone and by invention
     return {
         **talent_summary(talent),
         "patent_count": talent.patent_count,
         "fields": [{"code": f, "patents": n} for f, n in talent.fields],
         "chain_nodes": [{"taxonomy": t, "node": n, "patents": c} for (t, n), c in chains.most_common(12)],
-        "patents": [_publication(p, year_of, owners_of, values) for p in patents],
+        "patents": list(published.values()),
         "inventions": [{"application": publications[0][8], "key": key,
-                        "publications": [_publication(p, year_of, owners_of, values) for p in publications]}
+                        "publications": [published[p.id] for p in publications]}
                        for key, publications in groups.items()],
         "affiliations": affiliations,
         "collaborators": collaborators,
@@ -152,7 +153,7 @@ def _collaborators(session: Session, talent_id: int, patent_ids: list[int], limi
     """Co-inventor talents with the number of shared patents: the talent's collaboration network (first ring)."""
     if not patent_ids:
         return []
-    shared = func.count(distinct(invention_key()))  # an A+B pair is one shared invention
+    shared = func.count(distinct(invention_key_sql()))  # an A+B pair is one shared invention
     rows = session.execute(
         select(Talent.id, Talent.name, Talent.main_affiliation, shared)
         .join(TalentMention, TalentMention.talent_id == Talent.id)
@@ -173,7 +174,7 @@ def collaboration_network(session: Session, actor: Principal, talent_id: int, li
     ring = _collaborators(session, talent_id, profile_patents, limit)
     ids = [talent_id] + [c["id"] for c in ring]
     pairs = session.execute(
-        select(invention_key(), TalentMention.talent_id).join(Patent, Patent.id == TalentMention.patent_id)
+        select(invention_key_sql(), TalentMention.talent_id).join(Patent, Patent.id == TalentMention.patent_id)
         .where(TalentMention.talent_id.in_(ids))).all()
     members: dict[str, set[int]] = defaultdict(set)  # per invention, so an A+B pair weighs one shared patent
     for invention, tid in pairs:
