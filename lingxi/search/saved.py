@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import PATENTS_READ, SEARCHES_READ_ALL, require
 from lingxi.db.models import SavedSearch, User
@@ -150,12 +151,8 @@ def _apply(session: Session, row: SavedSearch, data: SavedSearchInput, creating:
         raise InvalidInput(f"a name has at most {NAME_MAX} characters", field="name")
     query = row.query if data.query is None else str(data.query).strip()
     filters = row.filters if data.filters is None else (str(data.filters).strip() or None)
-    mode = row.mode if data.mode is None else str(data.mode).strip().lower()
-    sort = row.sort if data.sort is None else str(data.sort).strip().lower()
-    if mode not in MODES:
-        raise InvalidInput(f"mode must be one of {', '.join(MODES)}, not {mode!r}", field="mode")
-    if sort not in SORTS:
-        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}, not {sort!r}", field="sort")
+    mode = row.mode if data.mode is None else fields.choice(str(data.mode).lower(), "mode", MODES)
+    sort = row.sort if data.sort is None else fields.choice(str(data.sort).lower(), "sort", SORTS)
     for field, text in (("query", query), ("filters", filters)):
         if text and len(text) > QUERY_MAX:
             raise InvalidInput(f"{field} has {len(text):,} characters; at most {QUERY_MAX:,}", field=field)
