@@ -252,7 +252,12 @@ def run_wrk(wrk: str, base: str, paths: list[str], headers: dict[str, str], args
                "-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [base], capture_output=True, text=True, check=True).stdout
+    with subprocess.Popen(command + [base], stdout=subprocess.PIPE, text=True) as process:
+        time.sleep(duration / 2)
+        spread = connections_per_worker(base)
+        output = process.communicate()[0]
+    if process.returncode:
+        sys.exit(f"wrk failed ({process.returncode}): {output[-500:]}")
     line = next(line for line in output.splitlines() if line.startswith("LINGXI_RESULT "))
     raw = json.loads(line.removeprefix("LINGXI_RESULT "))
     seconds = raw["duration_us"] / 1e6
@@ -265,7 +270,23 @@ def run_wrk(wrk: str, base: str, paths: list[str], headers: dict[str, str], args
         | {"mean": round(raw["mean"] / 1000, 2)},
         "errors": errors | {"total": sum(errors.values())},
         "transfer_kib_per_s": round(raw["bytes"] / seconds / 1024, 1),
+        "connections_per_worker": spread,
     }
+
+
+def connections_per_worker(base: str) -> list[int]:
+    """How wrk's connections are spread over the server's worker processes mid-run (from `ss`), largest first: a
+    worker holding most of them serves them on one core while the other idles."""
+    port = base.rsplit(":", 1)[1]
+    try:
+        listing = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+                                 capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", listing):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def verdict(endpoint: str, run: dict) -> bool:
@@ -328,7 +349,8 @@ def main() -> None:
                     latency = run["latency_ms"]
                     print(f"{endpoint:14} workers={workers} {run['requests_per_s']:8.1f} req/s  p50 {latency['p50']} "
                           f"p95 {latency['p95']} p99 {latency['p99']} ms  errors {run['errors']['total']}  "
-                          f"(one at a time: p50 {unloaded['p50']} ms; other programs {foreign:.0%} CPU)  "
+                          f"(one at a time: p50 {unloaded['p50']} ms; other programs {foreign:.0%} CPU; connections per "
+                          f"worker {run['connections_per_worker']})  "
                           f"target {'met' if run['meets_target'] else 'NOT met'}", flush=True)
             finally:
                 server.stop()

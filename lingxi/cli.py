@@ -216,9 +216,10 @@ def serve_command(
     settings, _ = open_home(home)  # creates and migrates the database once, before any worker starts
     host, port = host or settings.host, port or settings.port
     if workers > 1:
+        from lingxi.web.workers import serve_workers
+
         os.environ["LINGXI_HOME"] = str(settings.home)
-        uvicorn.run("lingxi.web.app:create_app_from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+        serve_workers("lingxi.web.app:create_app_from_environment", host, port, workers)
         return
     from lingxi.web.app import create_app
 
