@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +27,16 @@ def open_database(url: str, migrate: bool = True) -> Database:
     if migrate:
         upgrade_to_head(engine)
     return Database(engine, make_session_factory(engine))
+
+
+T = TypeVar("T")
+IN_LIST_SIZE = 5000  # values per IN (…) list: far below SQLite's and PostgreSQL's parameter limits, few round trips
+
+
+def in_batches(values: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size`, one IN (…) list each."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def read_connection(session: Session) -> Connection:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, literal, select, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
 
+from lingxi.db import in_batches
 from lingxi.db.models import (
     Deal,
     DealPatent,
@@ -184,8 +185,7 @@ def expand(session: Session, node_type: str, keys: list, *, types: frozenset[str
             branches.append((len(branches), spec, side))
     if not branches:
         return edges
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
+    for part in in_batches(keys, 500):
         selects = []
         for number, spec, side in branches:
             inner = spec.query(side, part).limit(limit).subquery()

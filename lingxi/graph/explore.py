@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import ORGANISATIONS_READ_ALL, PATENTS_READ, require
+from lingxi.db import in_batches
 from lingxi.db.models import (
     Deal,
     Demand,
@@ -71,8 +72,7 @@ def describe_nodes(session: Session, node_ids: list[str]) -> dict[str, dict[str,
 
     for node_type, keys in by_type.items():
         keys = list(dict.fromkeys(keys))
-        for start in range(0, len(keys), 500):
-            part = keys[start:start + 500]
+        for part in in_batches(keys, 500):
             if node_type == "patent":
                 for pid, number, title in session.execute(
                         select(Patent.id, Patent.publication_number, Patent.title).where(Patent.id.in_(part))):

@@ -9,14 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi.db import in_batches
 from lingxi.db.models import Listing, ListingPatent, OpenLicenceDeclaration
 
 
 def licence_availability(session: Session, patent_ids) -> dict[int, str]:
     ids = list(dict.fromkeys(int(i) for i in patent_ids))
     found: dict[int, str] = {}
-    for start in range(0, len(ids), 5000):
-        part = ids[start:start + 5000]
+    for part in in_batches(ids):
         for pid in session.scalars(select(ListingPatent.patent_id).join(Listing, Listing.id == ListingPatent.listing_id)
                                    .where(ListingPatent.patent_id.in_(part), Listing.status == "approved")):
             found[pid] = "listed"

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import SYSTEM, Principal
 from lingxi.accounts.roles import PUSH_MANAGE, require
-from lingxi.db import Database
+from lingxi.db import Database, in_batches
 from lingxi.db.base import utcnow
 from lingxi.db.models import InboxMessage, PushChannelDelivery, PushCursor, PushDelivery, PushRun, Subscription
 from lingxi.errors import Conflict
@@ -33,7 +33,7 @@ from lingxi.push.channels.email import Email, SmtpSender, compose
 from lingxi.push.channels.inbox import inbox_row
 from lingxi.push.channels.webhook import WebhookSender
 from lingxi.push.items import PushItem, item_sources
-from lingxi.push.selection import CHUNK, Match, active_subscriptions, select_matches
+from lingxi.push.selection import Match, active_subscriptions, select_matches
 from lingxi.settings import Settings
 
 STALE_RUN = dt.timedelta(hours=1)  # a "running" run older than this died without finishing: no longer blocks
@@ -195,9 +195,7 @@ def _already_delivered(session: Session, grouped) -> set[tuple[int, str, int]]:
         by_type[item_type].add(item_id)
     found = set()
     for item_type, ids in by_type.items():
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start : start + CHUNK]
+        for chunk in in_batches(sorted(ids)):
             found.update(tuple(row) for row in session.execute(
                 select(PushDelivery.user_id, PushDelivery.item_type, PushDelivery.item_id)
                 .where(PushDelivery.item_type == item_type, PushDelivery.item_id.in_(chunk))).all())

@@ -25,13 +25,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lingxi.db import Database
+from lingxi.db import Database, in_batches
 from lingxi.db.models import Party, PartyAlias, PatentTag, Subscription, SubscriptionVector
 from lingxi.push.demands import demand_texts
 from lingxi.push.items import PushItem
 from lingxi.settings import Settings
 
-CHUNK = 5_000  # ids per IN (…) list
 BACKGROUND_SIZE = 2_000  # stored vectors that tell where a demand's closest answers begin
 BACKGROUND_MIN = 64  # fewer than this: the fixed floor alone decides
 
@@ -118,11 +117,6 @@ def _best(candidates: Iterable[tuple[float, PushItem, dict]], sub: SubscriptionV
     return [Match(sub, item, float(score), evidence) for score, item, evidence in allowed[:cap]]
 
 
-def _chunks(values: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 # --- chain node ----------------------------------------------------------------------------------------------------
 
 def _chain_matches(settings, db, session, items, subs, cap, result: Selection) -> list[Match]:
@@ -131,7 +125,7 @@ def _chain_matches(settings, db, session, items, subs, cap, result: Selection) -
     patents = _by_patent(items)
     names = sorted({sub.taxonomy_name for sub in subs if sub.taxonomy_name})
     tagged: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)  # (taxonomy, node) → {patent: confidence}
-    for chunk in _chunks(sorted(patents)):
+    for chunk in in_batches(sorted(patents)):
         for patent_id, taxonomy, node, confidence in session.execute(
             select(PatentTag.patent_id, PatentTag.taxonomy_name, PatentTag.node_key, PatentTag.confidence)
             .where(PatentTag.patent_id.in_(chunk), PatentTag.taxonomy_name.in_(names),
@@ -186,7 +180,7 @@ def _keyword_matches(settings, db, session, items, subs, cap, result: Selection)
     patents = _by_patent(items)
     index = tantivy.Index(build_schema())  # in memory: only this run's new patents
     writer = index.writer(heap_size=64_000_000, num_threads=1)
-    for chunk in _chunks(sorted(patents)):
+    for chunk in in_batches(sorted(patents)):
         for document in load_documents(session, chunk):
             writer.add_document(document)
     writer.commit()
@@ -275,7 +269,7 @@ def demand_subscription_vectors(session: Session, embedder, subs: list[Subscript
     """{subscription id: vector} — from the cache, embedding (and caching) only new or changed demand texts."""
     texts = demand_texts(session, {sub.demand_id for sub in subs if sub.demand_id is not None})
     wanted = {sub.id: texts[sub.demand_id] for sub in subs if sub.demand_id in texts}
-    cached = {row.subscription_id: row for chunk in _chunks(sorted(wanted)) for row in session.scalars(
+    cached = {row.subscription_id: row for chunk in in_batches(sorted(wanted)) for row in session.scalars(
         select(SubscriptionVector).where(SubscriptionVector.subscription_id.in_(chunk)))}
     out: dict[int, np.ndarray] = {}
     missing: dict[str, list[int]] = defaultdict(list)  # text → subscriptions (one embedding per distinct text)
@@ -336,7 +330,7 @@ def patent_vectors(settings: Settings, db: Database, session: Session, embedder,
     missing = [patent_id for patent_id in patent_ids if patent_id not in vectors]
     if missing:
         texts: dict[int, str] = {}
-        for chunk in _chunks(missing):
+        for chunk in in_batches(missing):
             for row in session.execute(select(Patent.id, Patent.title, Patent.abstract).where(Patent.id.in_(chunk))):
                 texts[row.id] = document_text(row.title, row.abstract)
         embedded = embedder.embed_passages([texts.get(patent_id, "") for patent_id in missing])

@@ -7,6 +7,7 @@ from importlib import resources
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from lingxi.db import in_batches
 from lingxi.db.models import Patent, PatentClassification, PatentTag, TaxonomyNodeRow, TaxonomyVersion
 from lingxi.tagging.model import Example, TokenWeightModel, train
 from lingxi.tagging.taxonomy import Taxonomy, from_yaml
@@ -114,10 +115,10 @@ def human_examples(session: Session, taxonomy_name: str) -> list[Example]:
              for patent_id, _, _, title, abstract, first_claim in rows}
     codes: dict[int, list[str]] = {}
     ids = list(by_patent)
-    for start in range(0, len(ids), 1000):
+    for part in in_batches(ids, 1000):
         for patent_id, code in session.execute(
                 select(PatentClassification.patent_id, PatentClassification.code)
-                .where(PatentClassification.patent_id.in_(ids[start:start + 1000]),
+                .where(PatentClassification.patent_id.in_(part),
                        PatentClassification.scheme.in_(("IPC", "CPC")))
                 .order_by(PatentClassification.patent_id, PatentClassification.is_main.desc(),
                           PatentClassification.sequence)):

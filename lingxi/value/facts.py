@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi.db import in_batches
 from lingxi.db.models import (
     Deal,
     DealPatent,
@@ -229,7 +230,7 @@ def _unique_holders(mentions) -> list[Holder]:
 BULK = 2000  # above this many ids, one scan filtered in Python beats IN lists (building them costs more)
 
 
-def rows_for(session: Session, statement, ids, size: int = 5000):
+def rows_for(session: Session, statement, ids):
     """Rows of `statement` whose FIRST column is one of `ids`: chunked IN lists for a few ids, one filtered scan
     for many (reports over a whole province ask for every patent)."""
     ids = list(ids)
@@ -238,8 +239,8 @@ def rows_for(session: Session, statement, ids, size: int = 5000):
         wanted = set(ids)
         return [row for row in session.execute(statement) if row[0] in wanted]
     rows = []
-    for start in range(0, len(ids), size):
-        rows.extend(session.execute(statement.where(column.in_(ids[start:start + size]))))
+    for part in in_batches(ids):
+        rows.extend(session.execute(statement.where(column.in_(part))))
     return rows
 
 

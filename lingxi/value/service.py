@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import PATENTS_READ, VALUE_CONFIGURE, require
+from lingxi.db import in_batches
 from lingxi.db.audit import acting_as
 from lingxi.db.models import Patent, PatentIndicatorSet, PatentValueScore, ValueProfile
 from lingxi.errors import InvalidInput, NotFound
@@ -32,8 +33,7 @@ def grade_of(session: Session, patent_ids: list[int], scenario: str = "licensing
     callers are services that already checked theirs)."""
     grades: dict[int, str] = {}
     ids = list(dict.fromkeys(int(i) for i in patent_ids))
-    for start in range(0, len(ids), 5000):
-        part = ids[start:start + 5000]
+    for part in in_batches(ids):
         for pid, grade in session.execute(
             select(PatentValueScore.patent_id, PatentValueScore.grade)
             .where(PatentValueScore.scenario == scenario, PatentValueScore.patent_id.in_(part))
@@ -46,10 +46,10 @@ def scores_of(session: Session, patent_ids: list[int], scenario: str = "licensin
     """patent id → (score, grade) in the scenario (bulk, like grade_of)."""
     found: dict[int, tuple[float, str]] = {}
     ids = list(dict.fromkeys(int(i) for i in patent_ids))
-    for start in range(0, len(ids), 5000):
+    for part in in_batches(ids):
         for pid, score, grade in session.execute(
             select(PatentValueScore.patent_id, PatentValueScore.score, PatentValueScore.grade)
-            .where(PatentValueScore.scenario == scenario, PatentValueScore.patent_id.in_(ids[start:start + 5000]))
+            .where(PatentValueScore.scenario == scenario, PatentValueScore.patent_id.in_(part))
         ):
             found[pid] = (score, grade)
     return found

@@ -30,6 +30,7 @@ import numpy as np
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
+from lingxi.db import in_batches
 from lingxi.db.models import Party, Patent, PatentCitation, PatentParty
 from lingxi.navigation.analyses.frame import Frame
 from lingxi.navigation.scope import Resolved
@@ -38,7 +39,6 @@ from lingxi.patents.inventions import invention_key
 DISPLAY_NODES = 60  # nodes drawn in the network chart: the main path first, then the most-cited
 PER_YEAR = 6  # most-cited nodes drawn per filing year besides the main path
 TOP_APPLICANTS = 8  # rows/columns of the citation-flow table
-_CHUNK = 5000
 
 
 def _outside_nodes(session: Session, pids: list[int]) -> dict[int, tuple]:
@@ -46,8 +46,7 @@ def _outside_nodes(session: Session, pids: list[int]) -> dict[int, tuple]:
     connection = session.connection()
     found: dict[int, tuple] = {}
     first: dict[int, int] = {}
-    for start in range(0, len(pids), _CHUNK):
-        part = pids[start:start + _CHUNK]
+    for part in in_batches(pids):
         for pid, key, app_no, day, pub, title in connection.execute(
                 select(Patent.id, Patent.key, Patent.application_number, Patent.application_date,
                        Patent.publication_number, Patent.title).where(Patent.id.in_(part))):
@@ -59,9 +58,9 @@ def _outside_nodes(session: Session, pids: list[int]) -> dict[int, tuple]:
             first.setdefault(pid, party_id)
     names = {}
     ids = sorted(set(first.values()))
-    for start in range(0, len(ids), _CHUNK):
+    for part in in_batches(ids):
         names.update((pid, name) for pid, name in connection.execute(
-            select(Party.id, Party.name).where(Party.id.in_(ids[start:start + _CHUNK]))))
+            select(Party.id, Party.name).where(Party.id.in_(part))))
     return {pid: (*attrs, first.get(pid), names.get(first.get(pid))) for pid, attrs in found.items()}
 
 
