@@ -141,6 +141,25 @@ def test_an_english_demand_finds_the_chinese_patent(corpus):
     assert KILN in ranking(kiln)[:3]
 
 
+def test_an_english_demands_translation_is_embedded_as_a_chinese_query(corpus):
+    _, db, engine = corpus
+    text = "We want a machine that punches breathing holes in shoe insoles automatically."
+    result = engine.match_text(text, top_k=10)
+    match = next(m for m in result.matches if m.external_id == INSOLE)
+    # the translation (鞋垫 …) as a Chinese query finds the insole punch far above the candidates' mean
+    assert match.features["translated_semantic"] is not None and match.features["translated_semantic"] > 1.0
+    reasons = {item["feature"]: item for item in match.explanation["contributions"]}
+    assert reasons["translated_semantic"]["contribution"] > 0 and "translation" in reasons["translated_semantic"]["en"]
+    # with no weight it is still measured, but adds nothing
+    plain = MatchEngine(engine.settings, db, engine.search, cross_weights={"translated_semantic": 0.0})
+    unweighted = next(m for m in plain.match_text(text, top_k=10).matches if m.external_id == INSOLE)
+    assert unweighted.features["translated_semantic"] == match.features["translated_semantic"]
+    assert "translated_semantic" not in {item["feature"] for item in unweighted.explanation["contributions"]}
+    # a Chinese demand against Chinese patents: not applicable (left out of the average)
+    zh = engine.match_text("求一种鞋垫打孔器，代替人工对鞋垫打孔", top_k=3)
+    assert all(m.features["translated_semantic"] is None for m in zh.matches)
+
+
 def test_every_match_explains_itself(corpus):
     _, db, engine = corpus
     result = engine.match_text("需要光伏支架结构，稳定性强，安装方便快捷，部件少成本低", top_k=5)

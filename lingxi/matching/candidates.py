@@ -176,15 +176,17 @@ def _semantic(search: SearchService, found: Candidates, text: str, limit: int, a
     found.vector = vector
     per_language = manager.search(vector, max(limit * over_fetch, CENTER_DEPTH), allowed, per_language=True)
     translated_hits: list[tuple[int, float]] = []
-    if translated_view and found.translations and "zh" in per_language:
+    if found.translations and "zh" in per_language:
         # an English demand's dictionary translation, embedded as a Chinese query: e5 matches Chinese to Chinese far
-        # better than English to Chinese (docs/semantic-search.md), so it is a second view for the Chinese patents
+        # better than English to Chinese (docs/semantic-search.md), so the Chinese candidates get its cosine as the
+        # feature `translated_semantic` (one more short e5 query, English demands only)
         pseudo = "、".join(words[0] for _, words in found.translations)
         found.translated_vector = embedder.embed_query(pseudo)
-        translated_hits = manager.search(found.translated_vector, max(limit * over_fetch, CENTER_DEPTH), allowed,
-                                         per_language=True).get("zh", [])
-        if translated_hits:
-            found.translated_baseline = float(np.mean([score for _, score in translated_hits[:CENTER_DEPTH]]))
+        if translated_view:  # … and its own nearest patents as candidates (round 1: no net gain, off by default)
+            translated_hits = manager.search(found.translated_vector, max(limit * over_fetch, CENTER_DEPTH), allowed,
+                                             per_language=True).get("zh", [])
+            if translated_hits:
+                found.translated_baseline = float(np.mean([score for _, score in translated_hits[:CENTER_DEPTH]]))
     if prf > 0:
         # pseudo-relevance feedback (Rocchio): move the query towards its best few hits and search again
         best = sorted(((score - float(np.mean([s for _, s in hits[:CENTER_DEPTH]])), pid)

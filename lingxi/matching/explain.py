@@ -27,6 +27,7 @@ FEATURE_WORDS = {  # feature → (Chinese, English) phrase used in "why this ran
     "semantic": ("语义相似", "semantic similarity"),
     "semantic_view": ("需求中某一句与专利高度相似", "one sentence of the demand is very close"),
     "second_opinion": ("第二模型（USE）也判为语义相似", "a second model (USE) also finds it semantically close"),
+    "translated_semantic": ("需求词典译成中文后语义相似", "semantic similarity of the demand's dictionary translation"),
     "keyword": ("关键词相关度", "keyword relevance (BM25)"),
     "concepts": ("共有概念", "shared concepts"),
     "effects": ("共同的功能效果", "shared functional effects"),
