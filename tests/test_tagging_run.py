@@ -171,3 +171,25 @@ def test_service_permissions_and_validation(db):
         assert saved == {"name": "chain_h2", "version": 2, "created": True}
         demand = service.classify(session, ENTERPRISE, "chain_h2", "寻求碱性电解槽制氢技术，降低电解水能耗")
         assert "h2.production.alkaline" in {t["node"] for t in demand}
+
+
+def test_the_current_classifier_is_built_once_per_version_and_review_state(db):
+    from lingxi.tagging.current import current_classifier
+
+    ids = _add_patents(db, 5)
+    run_tagging(db, ["chain_pv"], annotations=False)
+    with db.sessions() as session:
+        first = current_classifier(session, "chain_pv")
+        assert first is not None and current_classifier(session, "chain_pv") is first  # reused, not retrained
+        assert current_classifier(session, "no_such_taxonomy") is None
+        assert current_classifier(session, "chain_pv", use_ipc=False) is not first  # demands: no IPC codes
+        # a review changes what the model learns: the next call trains a new one, and classifies with it
+        human = service.add_human_tag(session, OPERATOR, ids[4], "chain_pv", "pv.mounting")
+        session.flush()
+        taught = current_classifier(session, "chain_pv")
+        assert human.id and taught is not first
+        session.commit()
+        # … and the service's classify (the API and the classify form) answers from it
+        results = service.classify(session, OPERATOR, "chain_pv", "一种TOPCon太阳能电池\n隧穿氧化层钝化接触")
+        assert "pv.cell.topcon" in {result["node"] for result in results}
+        assert current_classifier(session, "chain_pv") is taught

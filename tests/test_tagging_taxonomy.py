@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lingxi.tagging.classifier import Classifier, Document, classify_text
+from lingxi.tagging.classifier import Classifier, Document, text_document
 from lingxi.tagging.concordance import read_concordance
 from lingxi.tagging.ipc import first_match, matches
 from lingxi.tagging.model import Example, train
@@ -110,7 +110,7 @@ def test_ipc_rule_evidence_and_hierarchy():
 
 def test_keyword_evidence_string():
     taxonomy = from_yaml(SMALL)
-    results = classify_text(taxonomy, "一种锂离子电池的正极材料\n所述正极材料提高了电池的循环寿命")
+    results = Classifier(taxonomy).classify(text_document("一种锂离子电池的正极材料\n所述正极材料提高了电池的循环寿命"))
     by_node = {r.node_key: r for r in results}
     assert "keywords 锂离子电池, 循环寿命" in by_node["cell"].evidence_text
     assert "cathode" in by_node and by_node["cathode"].evidence["keywords"] == ["正极材料"]

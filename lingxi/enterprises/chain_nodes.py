@@ -2,14 +2,11 @@
 the same industry-chain node as the patents that answer it.
 
 Every chain taxonomy (kind "chain", latest version) is tried; the most confident node wins, the deeper one on a tie
-(a leaf says more than its branch, which inherits the leaf's confidence). Compiled classifiers are kept for a few
-minutes per taxonomy version: training the review-taught model reads a background sample of patents, too slow to
-repeat for every demand of an Excel import.
+(a leaf says more than its branch, which inherits the leaf's confidence). The classifiers come from
+lingxi.tagging.current, built once per taxonomy version and state of its reviews.
 """
 
 from __future__ import annotations
-
-import time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,11 +14,10 @@ from sqlalchemy.orm import Session
 from lingxi.db.models import TaxonomyNodeRow, TaxonomyVersion
 from lingxi.errors import InvalidInput
 from lingxi.tagging import store
-from lingxi.tagging.classifier import Classifier, Document
+from lingxi.tagging.classifier import Document
+from lingxi.tagging.current import current_classifier
 from lingxi.tagging.taxonomy import Taxonomy
 
-CACHE_SECONDS = 300
-_cache: dict[tuple[str, int], tuple[float, Classifier]] = {}
 _SESSION_CHAINS, _SESSION_NAMES = "lingxi.enterprises.chains", "lingxi.enterprises.node_names"
 
 
@@ -40,22 +36,11 @@ def chain_taxonomies(session: Session) -> list[TaxonomyVersion]:
     return rows
 
 
-def _classifier(session: Session, row: TaxonomyVersion) -> Classifier:
-    key = (row.name, row.version)
-    cached = _cache.get(key)
-    if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    taxonomy = store.load_taxonomy(session, row.name, row.version)
-    classifier = Classifier(taxonomy, store.trained_model(session, taxonomy))
-    _cache[key] = (time.monotonic(), classifier)
-    return classifier
-
-
 def classify_demand(session: Session, title: str, description: str) -> dict | None:
     """{taxonomy, node, name_zh, confidence, evidence, evidence_text, alternatives} or None when nothing fits."""
     best = []
     for row in chain_taxonomies(session):
-        classifier = _classifier(session, row)
+        classifier = current_classifier(session, row.name, row.version)
         taxonomy: Taxonomy = classifier.taxonomy
         for result in classifier.classify(Document(title=title, abstract=description or "")):
             level = len(taxonomy.ancestors(result.node_key))

@@ -16,7 +16,6 @@ judged on its semantic features alone and competes on equal terms.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,8 +105,6 @@ class MatchResult:
                 "weights": WEIGHTS, "cross_lingual_weights": CROSS_LINGUAL_WEIGHTS, "matches": [match.as_dict() for match in self.matches]}
 
 
-_classifiers: dict[tuple, tuple[float, Any]] = {}
-_classifiers_lock = threading.Lock()
 
 
 class MatchEngine:
@@ -354,38 +351,12 @@ class MatchEngine:
 
     # --- demand-side analysis ---------------------------------------------------------------------------------------
 
-    def _classifier(self, session, name: str):
-        """The taxonomy's classifier with the model its reviews taught; rebuilt only when the taxonomy gets a new
-        version or a review is added (training reads a 2,000-patent background sample: seconds, not per match)."""
-        from sqlalchemy import func, select
-
-        from lingxi.db.models import PatentTag, TaxonomyVersion
-        from lingxi.tagging.classifier import Classifier
-        from lingxi.tagging.store import REVIEWED, load_taxonomy, trained_model
-
-        version = session.scalar(select(func.max(TaxonomyVersion.version)).where(TaxonomyVersion.name == name))
-        reviews = session.scalar(select(func.count(PatentTag.id)).where(PatentTag.taxonomy_name == name,
-                                                                        PatentTag.status.in_(REVIEWED)))
-        key = (str(self.db.engine.url), name, version, reviews)
-        with _classifiers_lock:
-            cached = _classifiers.get(key)
-        if cached is not None:
-            return cached[1]
-        taxonomy = load_taxonomy(session, name) if version is not None else None
-        classifier = None
-        if taxonomy is not None:
-            classifier = Classifier(taxonomy, trained_model(session, taxonomy), use_ipc=False)
-        with _classifiers_lock:
-            for old in [k for k in _classifiers if k[:2] == key[:2]]:
-                del _classifiers[old]
-            _classifiers[key] = (time.monotonic(), classifier)
-        return classifier
-
     def _demand_nodes(self, session, text: str, demand: DemandView | None,
                       facts: dict[int, PatentFactsRow]) -> dict[str, dict[str, float]]:
         """The demand's taxonomy nodes with confidence: its own chain node (set or confirmed by a person) at 1.0,
         and the classifier's nodes in every taxonomy the candidates are tagged with."""
-        from lingxi.tagging.classifier import Document
+        from lingxi.tagging.classifier import text_document
+        from lingxi.tagging.current import current_classifier
 
         names: dict[str, int] = {}
         for row in facts.values():
@@ -393,10 +364,9 @@ class MatchEngine:
                 names[name] = names.get(name, 0) + 1
         nodes: dict[str, dict[str, float]] = {}
         self._taxonomies = {}
-        lines = text.strip().split("\n", 1)
-        document = Document(title=lines[0], abstract=lines[1] if len(lines) > 1 else "")
+        document = text_document(text)
         for name in sorted(names, key=lambda n: -names[n])[:6]:
-            classifier = self._classifier(session, name)
+            classifier = current_classifier(session, name, use_ipc=False)
             if classifier is None:
                 continue
             self._taxonomies[name] = classifier.taxonomy

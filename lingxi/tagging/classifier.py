@@ -254,8 +254,7 @@ class Classifier:
         return sorted(results.values(), key=lambda r: (-r.confidence, r.node_key))
 
 
-def classify_text(taxonomy: Taxonomy, text: str, model: TokenWeightModel | None = None) -> list[TagResult]:
-    """Classify free text (a demand, a query) the way a patent without IPC codes is classified."""
+def text_document(text: str) -> Document:
+    """Free text (a demand, a query) as a document without IPC codes: its first line the title, the rest the body."""
     lines = text.strip().split("\n", 1)
-    document = Document(title=lines[0], abstract=lines[1] if len(lines) > 1 else "")
-    return Classifier(taxonomy, model).classify(document)
+    return Document(title=lines[0], abstract=lines[1] if len(lines) > 1 else "")

@@ -122,7 +122,7 @@ def classify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Classify a text (e.g. a demand 需求) into a taxonomy, with confidence and evidence."""
-    from lingxi.tagging.classifier import classify_text
+    from lingxi.tagging.classifier import Classifier, text_document
     from lingxi.tagging.store import install_shipped, load_taxonomy, trained_model
 
     db = _open(home)
@@ -132,7 +132,7 @@ def classify_command(
         loaded = load_taxonomy(session, taxonomy)
         if loaded is None:
             fail(f"no taxonomy {taxonomy!r} (see `lingxi taxonomy list`)", 1)
-        results = classify_text(loaded, text, trained_model(session, loaded))
+        results = Classifier(loaded, trained_model(session, loaded)).classify(text_document(text))
     if as_json:
         typer.echo(json.dumps({"taxonomy": taxonomy, "version": loaded.version,
                                "tags": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))

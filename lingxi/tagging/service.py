@@ -18,7 +18,8 @@ from lingxi.db.base import utcnow
 from lingxi.db.models import Patent, PatentAnnotation, PatentTag
 from lingxi.errors import InvalidInput, NotFound
 from lingxi.tagging import store
-from lingxi.tagging.classifier import classify_text
+from lingxi.tagging.classifier import text_document
+from lingxi.tagging.current import current_classifier
 from lingxi.tagging.taxonomy import TaxonomyError, to_dict
 
 PAGE_SIZE = 50
@@ -58,10 +59,10 @@ def save_taxonomy(session: Session, actor: Principal, yaml_text: str) -> dict:
 def classify(session: Session, actor: Principal, name: str, text: str) -> list[dict]:
     """Classify free text (a demand 需求, a query) into a taxonomy with the current learned model."""
     require(actor, PATENTS_READ)
-    taxonomy = store.load_taxonomy(session, name)
-    if taxonomy is None:
+    classifier = current_classifier(session, name)
+    if classifier is None:
         raise NotFound(f"no taxonomy {name!r}")
-    return [r.as_dict() for r in classify_text(taxonomy, text, store.trained_model(session, taxonomy))]
+    return [r.as_dict() for r in classifier.classify(text_document(text))]
 
 
 def _tag_dict(tag) -> dict:  # a PatentTag, or a row of its columns
