@@ -17,6 +17,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -29,6 +30,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(connection, _name) -> None:
+    # Python's sqlite3 opens a transaction only before a data change, so a session that has only read so far
+    # sends SAVEPOINT outside any transaction, where SQLite makes it the outermost one and commits at its RELEASE:
+    # rows written in a nested block (a per-row import savepoint, a form) stayed even if the request then failed.
+    # Opening the transaction first keeps them inside it; sqlite3 sees it and commits or rolls back as usual.
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
