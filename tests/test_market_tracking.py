@@ -149,9 +149,13 @@ def test_availability_and_push_sources_see_approved_listings_and_published_open_
         listing_items = ListingSource().items_after(session, 0, 10)
         assert [(i.item_id, i.patent_id) for i in listing_items] == [(listing["id"], ids[0])]
         assert pending["id"] not in {i.item_id for i in listing_items}
-        assert ListingSource().items_after(session, listing["id"], 10) == []
         licence_items = OpenLicenceSource().items_after(session, 0, 10)
         assert [(i.item_type, i.item_id, i.patent_id) for i in licence_items] == \
             [("open_licence", declaration["id"], ids[1])]
+        # once a push run has announced them, they are not offered again
+        ListingSource().announced(session, listing_items)
+        OpenLicenceSource().announced(session, licence_items)
+        assert ListingSource().items_after(session, 0, 10) == OpenLicenceSource().items_after(session, 0, 10) == []
+        session.rollback()
     from lingxi.push.items import item_sources
     assert {"listing", "open_licence"} <= set(item_sources())

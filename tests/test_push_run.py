@@ -414,19 +414,30 @@ def test_listings_and_open_licences_come_from_the_market_source_and_count_apart_
         listing = Listing(title="折叠雨伞专利转让", mode="transfer", asking_price_yuan=Decimal("50000"),
                           status="approved", publicity_days=15)
         draft = Listing(title="未审核挂牌", mode="licence", status="submitted", publicity_days=15)
-        session.add_all([listing, draft])
+        session.add(draft)
+        session.flush()  # the draft has the older id
+        session.add(listing)
         session.flush()
         session.add_all([ListingPatent(listing_id=listing.id, patent_id=umbrella),
                          ListingPatent(listing_id=draft.id, patent_id=umbrella)])
         session.commit()
     report = run_push(_settings(tmp_path), db, SYSTEM)
-    assert report.watermarks == {"listing": [0, listing.id]} and report.deliveries_created == 1
+    assert report.items_scanned == 1 and report.deliveries_created == 1
     assert _deliveries(db, "ent_a") == [("listing", listing.id), ("patent", umbrella)]
     assert _deliveries(db, "ent_b") == [("patent", umbrella)]  # wants patents only
     with db.sessions() as session:
         message = session.scalars(select(InboxMessage).where(InboxMessage.item_type == "listing")).one()
         assert message.link == f"/market/listings/{listing.id}" and message.title.startswith("【挂牌专利】")
         assert stats.push_counts(session, SYSTEM)["by_item_type"] == {"patent": 2, "listing": 1}
+
+    # The draft listing, older than the one pushed, is approved only now: it is still pushed, once
+    with db.sessions() as session:
+        session.get(Listing, draft.id).status = "approved"
+        session.commit()
+    report = run_push(_settings(tmp_path), db, SYSTEM)
+    assert report.items_scanned == 1 and report.deliveries_created == 1
+    assert _deliveries(db, "ent_a") == [("listing", draft.id), ("listing", listing.id), ("patent", umbrella)]
+    assert run_push(_settings(tmp_path), db, SYSTEM).items_scanned == 0  # announced: not offered again
 
 
 def test_one_run_at_a_time_deactivated_subscriptions_rest_and_the_cap_holds(db, tmp_path):

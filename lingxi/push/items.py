@@ -10,6 +10,10 @@ module (SPEC §6), which registers its own sources when it is built:
 The modules that provide sources are listed in SOURCE_MODULES and imported by `item_sources()`, so a
 push run sees the market's items without the CLI or the server having imported the market first.
 
+A source whose items become pushable out of id order (a listing approved after a newer one) keeps its own record of
+what was announced instead: it also defines `announced(session, items)`, which the run calls in the transaction that
+records the pushes, and its `items_after` returns what it has not announced, whatever the id.
+
 A source only has to say which items are new after an id and which patent each item is about; selection works on
 that patent (its tags, its text, its vector), so a listing of a patent reaches the same subscribers the patent
 would, and the delivery log keeps the item's own type and id (a patent and its later listing are two pushes).

@@ -1,10 +1,11 @@
 """A push run (`lingxi push run`, the API, the operator's button): new items → matching subscriptions → deliveries.
 
-1. For every item source, the items after its cursor (PushCursor) — at most `push_batch_items` per run.
+1. For every item source, the items after its cursor (PushCursor), or those it has not announced yet (the market's
+   listings and open licences) — at most `push_batch_items` per source and run.
 2. Selection (lingxi.push.selection) pairs them with active subscriptions.
 3. One transaction records, per (recipient, item), a PushDelivery — skipped when that recipient already had the
    item, so nothing is pushed twice — with its inbox message and its queued e-mail/webhook channel rows, and moves
-   the cursors. A run killed before the commit leaves no trace and the next run sees the same items again.
+   the cursors or marks the items announced. A run killed before the commit leaves no trace and the next run sees the same items again.
 4. External channels are sent after that commit: every queued row, and every failed row with attempts left
    (`push_max_attempts`) — which is how a failed webhook is retried by the next run. Each attempt is committed on
    its own, so a run killed mid-way loses no record of what went out.
@@ -116,12 +117,16 @@ def _select_and_record(settings: Settings, db: Database, report: RunReport) -> N
         report.subscriptions_checked = len(subscriptions)
         items: list[PushItem] = []
         cursors: dict[str, PushCursor] = {}
+        announced: dict = {}  # source → its items this run, for sources that record what they announced
         for item_type, source in item_sources().items():
             cursor = session.get(PushCursor, item_type) or PushCursor(source=item_type, last_id=0)
             cursors[item_type] = cursor
             batch = source.items_after(session, cursor.last_id, settings.push_batch_items)
             if batch:
-                report.watermarks[item_type] = [cursor.last_id, batch[-1].item_id]
+                if hasattr(source, "announced"):
+                    announced[source] = batch
+                else:
+                    report.watermarks[item_type] = [cursor.last_id, batch[-1].item_id]
                 items.extend(batch)
         report.items_scanned = len(items)
         report.timings["load"] = round(time.perf_counter() - stage, 4)
@@ -137,6 +142,8 @@ def _select_and_record(settings: Settings, db: Database, report: RunReport) -> N
             cursor = cursors[item_type]
             cursor.last_id = last
             session.merge(cursor)
+        for source, batch in announced.items():
+            source.announced(session, batch)
 
 
 def _record(session: Session, report: RunReport, matches: list[Match]) -> None:

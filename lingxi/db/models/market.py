@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lingxi.db.base import Base, TimestampMixin, utcnow
@@ -52,6 +52,8 @@ class Listing(TimestampMixin, Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(80), default="system")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # told to subscribers by a push run (lingxi.market.push_sources); listings are approved out of id order
+    push_announced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -116,6 +118,7 @@ class OpenLicenceDeclaration(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft | published | withdrawn
     published_on: Mapped[dt.date | None] = mapped_column(Date)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    push_announced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     created_by: Mapped[str] = mapped_column(String(80), default="system")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
