@@ -69,16 +69,43 @@ def from_workers(path: Path, options: ImportOptions, workers: int) -> list[tuple
     return found
 
 
-@pytest.mark.parametrize("workers", [1, 2, 3])
-def test_workers_give_what_parsing_in_process_gives_in_file_order(weekly, monkeypatch, workers):
-    monkeypatch.setattr(parse_worker, "BLOCK", 7)  # many blocks, each worker several
+# Spans smaller than a document (many hold none), and spans of several documents.
+@pytest.mark.parametrize(("workers", "span_bytes"), [(1, None), (2, 9_000), (3, 150_000)])
+def test_workers_give_what_parsing_in_process_gives_in_file_order(weekly, monkeypatch, workers, span_bytes):
+    monkeypatch.setattr(parse_worker, "BLOCK", 7)  # several messages per span
+    if span_bytes:
+        monkeypatch.setattr(parse_worker, "SPAN_BYTES", span_bytes)
     expected = in_process(weekly, ImportOptions())
     assert len(expected) > 200 and sum(1 for item in expected if item[0] == "rejection") == 1
     assert from_workers(weekly, ImportOptions(), workers) == expected
 
 
+def test_spans_cover_every_document_once(weekly):
+    """However the file is cut into spans, the workers' shares together are the file's documents, in order."""
+    importer, whole = UsptoXmlImporter(), list(UsptoXmlImporter().parse(weekly, ImportOptions()))
+    for span_bytes in (4_000, 77_777, weekly.stat().st_size + 1):
+        spans: dict[int, list] = {}
+        for share in range(3):
+            number, results = share, []
+            for item in importer.parse_spans(weekly, ImportOptions(), share, 3, span_bytes, 5):
+                if isinstance(item, list):
+                    results += item
+                else:
+                    spans[number], number, results = (item.documents, results), number + 3, []
+        found, before = [], 0
+        for number in sorted(spans):
+            documents, results = spans[number]
+            for result in results:
+                result.location.document += before
+            found += results
+            before += documents
+        assert [r.location for r in found] == [r.location for r in whole]
+        assert found == whole
+
+
 def test_rejections_from_workers_say_where(weekly, monkeypatch):
     monkeypatch.setattr(parse_worker, "BLOCK", 5)
+    monkeypatch.setattr(parse_worker, "SPAN_BYTES", 100_000)
     (rejection,) = [item[1] for item in from_workers(weekly, ImportOptions(), 2) if item[0] == "rejection"]
     location = rejection.location
     assert location.file == str(weekly) and location.document == 41 and location.line > 1

@@ -5,9 +5,10 @@ of the database, so on a multi-core machine they overlap with the writes. A work
 rows the store will insert (plain tuples: far cheaper to pickle than the record's dataclasses), so the
 importing process is left with little more than the SQL.
 
-An importer that can split a file (`parse_blocks`, e.g. USPTO XML, whose documents are costly to parse) gets
-several workers, each parsing every n-th block of documents; the reader takes the blocks from the workers in
-turn, so results still come in file order. Other formats get one worker.
+An importer that can split a file (`parse_spans`, e.g. USPTO XML, whose documents are costly to parse) gets
+several workers, each reading and parsing every n-th span of the file's bytes (no process splits the whole
+file into documents); the reader takes the spans from the workers in turn, so results still come in file
+order, and numbers the documents. Other formats get one worker.
 
 Each worker writes to its own pipe, of which the importing process holds the only reading end: if that
 process dies (even by SIGKILL), the worker's next write fails and the worker exits instead of lingering.
@@ -33,12 +34,14 @@ from lingxi.patents.records import ParsedRecord, ParseResult, Rejection, SourceL
 from lingxi.patents.store import encode_record
 
 CHUNK = 200  # results per message from a single worker
-BLOCK = 25  # documents per block when workers share a file
+BLOCK = 25  # documents per message when workers share a file
+SPAN_BYTES = 4 * 2**20  # bytes of the file per span when workers share it (≈ 90 USPTO documents)
 MAX_WORKERS = 4
 PIPE_BYTES = 2**20
 BUFFER_BYTES = 32 * 2**20  # results a worker may hold while the importing process is busy writing
 _DONE = "done"
 _FAILED = "failed"
+_SPAN_END = "span"
 
 # Files smaller than this parse faster in-process than a child process can start.
 MIN_PARALLEL_BYTES = 4 * 2**20
@@ -53,7 +56,7 @@ def parallel_worth_it(path: Path) -> bool:
 
 def worker_count(format_name: str) -> int:
     """Workers for a file of this format: one, or one per core when the importer can split files."""
-    if not hasattr(importer_by_name(format_name), "parse_blocks"):
+    if not hasattr(importer_by_name(format_name), "parse_spans"):
         return 1
     return max(1, min(_cores(), MAX_WORKERS))
 
@@ -102,12 +105,17 @@ class ParseWorkers:
 
     def __iter__(self) -> Iterator[tuple]:
         readers, shares = self.readers, self.shares
-        block = 0
+        span = 0
+        before = 0  # documents in the spans already read: workers number documents from their span's start
         while True:
             try:
-                kind, payload = pickle.loads(readers[block % shares].recv_bytes())
+                kind, payload = pickle.loads(readers[span % shares].recv_bytes())
             except EOFError:
                 raise RuntimeError("the parse worker stopped unexpectedly") from None
+            if kind == _SPAN_END:
+                before += payload
+                span += 1
+                continue
             if kind == _DONE:
                 return
             if kind == _FAILED:
@@ -115,11 +123,14 @@ class ParseWorkers:
             for item in payload:
                 if item.__class__ is tuple:
                     key, base, digest, rows, file, line, document, identifier = item
+                    if before:
+                        document += before
                     location = SourceLocation(file, line, document, identifier)
                     yield ("record", PreparedRecord(None, key, base, digest, rows), location)
                 else:
+                    if before and item.location.document is not None:
+                        item.location.document += before
                     yield ("rejection", item)
-            block += 1
 
     def close(self) -> None:
         for reader in self.readers:
@@ -161,10 +172,13 @@ def _work(path: Path, format_name: str, options: ImportOptions, share: int, shar
     try:
         importer = importer_by_name(format_name)
         if shares > 1:
-            blocks: Iterable[list[ParseResult]] = importer.parse_blocks(path, options, share, shares, BLOCK)
+            blocks: Iterable = importer.parse_spans(path, options, share, shares, SPAN_BYTES, BLOCK)
         else:
             blocks = _chunks(importer.parse(path, options), CHUNK)
         for results in blocks:
+            if results.__class__ is not list:  # the end of a span: the reader moves on to the next worker
+                channel.send(pickle.dumps((_SPAN_END, results.documents), pickle.HIGHEST_PROTOCOL))
+                continue
             items = [_prepare(result, options) for result in results]
             channel.send(pickle.dumps(("chunk", items), pickle.HIGHEST_PROTOCOL))
             # What outlives a chunk is mostly the party caches, which grow by the hundred thousand: out of the

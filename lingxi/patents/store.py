@@ -59,7 +59,7 @@ _DATE_FIELDS = frozenset({"application_date", "publication_date", "grant_date"})
 _JSON_FIELDS = frozenset({"claims", "priority_claims", "extra"})
 
 IMPORT_CACHE_KIB = 64 * 1024
-IMPORT_CHECKPOINT_PAGES = 10_000  # ≈40 MB of WAL between checkpoints
+IMPORT_CHECKPOINT_BYTES = 40 * 10**6  # of WAL between checkpoints (10,000 pages of 4 KiB, 2,441 of 16 KiB)
 
 # The rows of one record as encode_record() lays them out: tuples in these column orders, values in the
 # portable form of lingxi.db.bulk (dates as ISO strings, JSON as text). The writer adds the ids.
@@ -82,6 +82,7 @@ class PatentWriter:
         self.session = session
         self.job_id = job_id
         self.parties = PartyResolver(session)
+        self._checkpoint_pages: int | None = None  # WAL pages between checkpoints while importing (see _tune)
 
     def write(self, batch: list[PreparedRecord]) -> BatchCounts:
         """Store one batch (keys unique within it) in the caller's transaction."""
@@ -113,7 +114,10 @@ class PatentWriter:
         connection = self.session.connection()
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+            if self._checkpoint_pages is None:
+                page_size = connection.exec_driver_sql("PRAGMA page_size").scalar() or 4096
+                self._checkpoint_pages = max(1000, IMPORT_CHECKPOINT_BYTES // page_size)
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {self._checkpoint_pages}")
 
     def relax(self) -> None:
         """Back to SQLite's default cache and checkpoint sizes (call in a transaction after the import)."""
