@@ -316,3 +316,115 @@ def test_facets_are_exact_below_the_limit_and_sampled_estimates_above_it(searcha
             assert abs(estimate.get(value, 0) - count) <= tolerance, (name, value, count, estimate.get(value))
     typed = sum(b["count"] for b in exact.facets["year"])
     assert typed > 200 and abs(sum(b["count"] for b in sampled.facets["year"]) - typed) <= 0.1 * typed
+
+
+def test_a_query_matching_most_patents_is_counted_exactly_and_its_facets_sampled_in_the_same_pass(searchable):
+    from lingxi.search.query import parse_query
+    from lingxi.search.service import ONE_PASS_SHARE, hits_at_least
+
+    settings, db = searchable
+    service = SearchService(settings, db)
+    service.facet_exact_limit, service.facet_sample_target = 1000, 1500  # "broad" at this collection's size
+    searcher = service.keyword.ensure()[0].searcher()
+    at_least = hits_at_least(searcher, parse_query("一种"))
+    assert at_least > 1000 and ONE_PASS_SHARE * at_least >= searcher.num_docs  # the one-pass case: most say 一种
+    counted = service.search(SearchRequest("一种", facets=False, page_size=5))
+    sampled = service.search(SearchRequest("一种", page_size=5))
+    assert sampled.total == counted.total >= at_least  # the count is the true number of hits, not an estimate
+    assert [h.patent_id for h in sampled.hits] == [h.patent_id for h in counted.hits]
+    percent = -(-1500 * 100 // at_least)
+    assert sampled.facets_approximate and any(f"{percent}% sample" in note for note in sampled.notes)
+    # The sampled counts estimate what narrowing the query by each value finds.
+    fraction = percent / 100
+    for name, query in (("doc_type", "一种 AND KIND={}"), ("ipc_section", "一种 AND IPC={}")):
+        for bucket in sampled.facets[name][:3]:
+            truth = service.search(SearchRequest(query.format(bucket["value"]), facets=False)).total
+            tolerance = 4 * (truth * (1 - fraction) / fraction) ** 0.5 + 1
+            assert abs(bucket["count"] - truth) <= tolerance, (name, bucket, truth)
+
+
+def test_hits_at_least_never_exceeds_the_true_count(searchable):
+    from lingxi.search.query import parse_query
+    from lingxi.search.service import hits_at_least
+
+    settings, db = searchable
+    service = SearchService(settings, db)
+    searcher = service.keyword.ensure()[0].searcher()
+    for query in ("一种", "电池", "涂层", "一种 电池", "一种 AND 方法", "电池 OR 涂层", "TI=电池", "一种 NOT 电池",
+                  "电池*", "复合涂层", "池隔", "battery", "一种 AND AD>=2018"):
+        truth = service.search(SearchRequest(query, facets=False, highlight=False)).total
+        assert 0 <= hits_at_least(searcher, parse_query(query)) <= truth, query
+    assert hits_at_least(searcher, None) == searcher.num_docs
+    assert hits_at_least(searcher, parse_query("一种 电池")) <= hits_at_least(searcher, parse_query("电池"))
+
+
+def test_a_text_term_scores_the_sum_of_its_fields_and_an_or_the_sum_of_its_alternatives(searchable):
+    """TX = TI ×3 + AB ×1.5 + CL (each: words OR character pairs), and an OR adds its matching alternatives: the
+    compiler keeps such unions flat (for Tantivy's block-max WAND), which must not change a single score."""
+    settings, db = searchable
+    service = SearchService(settings, db)
+
+    def scores(query: str) -> dict[int, float]:
+        response = service.search(SearchRequest(query, page_size=200, facets=False, highlight=False))
+        return {hit.patent_id: hit.score for hit in response.hits}
+
+    everywhere = scores("TX=涂层")
+    parts = [scores(f"{field}=涂层") for field in ("TI", "AB", "CL")]
+    assert len(everywhere) >= 20
+    for patent_id, score in list(everywhere.items())[:20]:
+        assert score == pytest.approx(sum(part.get(patent_id, 0.0) for part in parts), rel=1e-4, abs=1e-4)
+    either = scores("涂层 OR 电池")
+    coating, battery = scores("涂层"), scores("电池")
+    for patent_id, score in list(either.items())[:20]:
+        assert score == pytest.approx(coating.get(patent_id, 0.0) + battery.get(patent_id, 0.0), rel=1e-4, abs=1e-4)
+
+
+@pytest.mark.parametrize("query", ["一种 涂层", "涂层 一种", "TI=(一种 AND 涂层)", "一种 复合涂层 制备", "一种 AND 方法 AND 电池",
+                                   "一种 NOT 涂层", "一种 涂层 AND AD>=2015", "一种 OR 涂层", "battery method", "一种 池隔"])
+def test_an_and_of_a_rare_and_a_common_word_matches_and_scores_as_written(searchable, query, monkeypatch):
+    """With the index's frequencies the compiler matches a very common word of an AND (一种) beside the AND's rarest
+    word instead of walking all its postings; the hits, their order, their scores and the count stay the same."""
+    from lingxi.search import compile as compile_module
+    from lingxi.search.compile import QueryCompiler
+    from lingxi.search.query import parse_query
+
+    # This collection is small: let "far more common" mean any more common, so the rewrite happens here too
+    monkeypatch.setattr(compile_module, "DRIVEN_RATIO", 0.05)
+    settings, db = searchable
+    index = SearchService(settings, db).keyword.ensure()[0]
+    searcher = index.searcher()
+    plain = QueryCompiler(index.schema).compile(parse_query(query))
+    driven = QueryCompiler(index.schema, searcher=searcher).compile(parse_query(query))
+    if query in ("一种 涂层", "涂层 一种", "TI=(一种 AND 涂层)", "一种 涂层 AND AD>=2015"):
+        assert repr(driven).count("Const(score=0") > repr(plain).count("Const(score=0")  # the rewrite happened
+
+    def ranked(compiled):
+        return [(address.segment_ord, address.doc, round(score, 4))
+                for score, address in searcher.search(compiled, 500, count=False).hits]
+
+    def count(compiled):
+        return searcher.aggregate(compiled, {"hits": {"value_count": {"field": "id"}}})["hits"]["value"]
+
+    assert ranked(driven) == ranked(plain) and count(driven) == count(plain)
+
+
+@pytest.mark.parametrize("query", ["一种", "涂层", "复合涂层", "电池", "池隔", "伞", "一种 涂层", "涂层 OR 电池 OR battery",
+                                   "TI=涂层 NOT AB=电池", "TIAB=(复合涂层 AND 一种)", "battery", "涂层*", "一种 AND AD>=2015"])
+def test_counting_query_matches_what_the_ranked_one_does(searchable, query):
+    """Hits and facets are counted with a query built for matching only (a Chinese word by its character pairs
+    alone): it must match exactly the documents the ranked query matches."""
+    from lingxi.search.compile import QueryCompiler
+    from lingxi.search.query import parse_query
+
+    settings, db = searchable
+    index = SearchService(settings, db).keyword.ensure()[0]
+    searcher = index.searcher()
+    compiler = QueryCompiler(index.schema, searcher=searcher)
+    ranked, matching = compiler.compile(parse_query(query)), compiler.for_matching().compile(parse_query(query))
+
+    def ids(compiled) -> set[int]:
+        return {searcher.fast_field_values("id", [address])[0]
+                for _, address in searcher.search(compiled, 10_000, count=False).hits}
+
+    assert ids(matching) == ids(ranked)
+    assert search(searchable, query, facets=False).total == len(ids(ranked))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import tantivy
@@ -28,12 +29,12 @@ from lingxi.accounts.roles import PATENTS_READ, require
 from lingxi.db import Database
 from lingxi.db.models import Party, PartyAlias, Patent, PatentParty
 from lingxi.parties.names import has_cjk, looks_like_person, org_cluster_key, person_key
-from lingxi.search.compile import QueryCompiler
+from lingxi.search.compile import QueryCompiler, text_term_bounds, union
 from lingxi.search.documents import claims_text
 from lingxi.search.highlight import Highlighter
 from lingxi.search.indexer import IndexStatus, KeywordIndexManager, Progress
 from lingxi.search.keyword import SAMPLE_BUCKETS, KeywordIndex
-from lingxi.search.query import And, Node, QuerySyntaxError, parse_query, terms_of
+from lingxi.search.query import And, Node, Not, Or, QuerySyntaxError, Term, parse_query, terms_of
 from lingxi.search.vector_jobs import VectorIndexManager, VectorStatus, vector_manager
 from lingxi.settings import Settings
 
@@ -55,6 +56,7 @@ CANDIDATES = 200  # per list, for semantic and hybrid
 MAX_PAGE_SIZE = 200
 FACET_EXACT_LIMIT = 50_000  # more keyword hits than this → facet counts from a sample (counting 800k hits took 130 ms)
 FACET_SAMPLE_TARGET = 20_000  # documents to count in that sample (about; the sample is a whole number of percent)
+ONE_PASS_SHARE = 16  # a query certain to match 1/this of the collection: hits and sampled facets counted at once
 FREE_TEXT_MAX_TERMS = 12  # hybrid's keyword half: at most this many of the sentence's words, the rarest first
 FREE_TEXT_MAX_DF = 0.2  # … leaving out words in more than this share of the documents (they rank nothing)
 FREE_TEXT_MAX_CHARS = 2  # … and reading at most this many rare lone Chinese characters as substrings (伞 in 雨伞)
@@ -184,7 +186,8 @@ class SearchService:
         self._validate(request)
         index, notes = self.keyword.ensure()
         with nullcontext(session) if session is not None else self.db.sessions() as session:
-            compiler = QueryCompiler(index.schema, lambda name: self._party_ids(session, name))
+            # (cached: a keyword query is compiled twice, for ranking and for counting)
+            compiler = QueryCompiler(index.schema, cache(lambda name: self._party_ids(session, name)))
             filters = parse_query(request.filters) if request.filters and request.filters.strip() else None
             if request.mode == "keyword":
                 response = self._keyword(index, compiler, request, filters, session)
@@ -208,8 +211,11 @@ class SearchService:
                  filters: Node | None, session: Session) -> SearchResponse:
         node = parse_query(request.query) if request.query.strip() else None
         tree = node if filters is None else (filters if node is None else And((node, filters)))
-        query = compiler.compile(tree) if tree is not None else tantivy.Query.all_query()
         searcher = index.searcher()
+        compiler.searcher = searcher  # document frequencies: an AND of a rare and a very common word (compile._driven)
+        query = compiler.compile(tree) if tree is not None else tantivy.Query.all_query()
+        # Hits and facets are counted with a query matching the same documents, built for matching (fewer lists)
+        matching = compiler.for_matching().compile(tree) if tree is not None else query
         offset = (request.page - 1) * request.page_size
         kwargs: dict[str, Any] = {}
         if request.sort != "relevance":
@@ -220,13 +226,13 @@ class SearchService:
         # highlights its patents (1M patents, 100 keyword queries, quiet machine: p95 51 → 45 ms).
         counting = None
         if searcher.num_docs >= PARALLEL_COUNT_MIN_DOCS:
-            counting = _COUNTER.submit(self._count_and_facets, searcher, query, request, index.schema)
+            counting = _COUNTER.submit(self._count_and_facets, searcher, matching, request, index.schema, tree)
         result = searcher.search(query, request.page_size, count=False, offset=offset, **kwargs)
         scored = [(searcher.doc(address)["id"][0], float(key) if request.sort == "relevance" else 0.0)
                   for key, address in result.hits]
         hits = self._hits(session, scored, node if request.highlight else None)
         total, facets, sample = counting.result() if counting is not None else \
-            self._count_and_facets(searcher, query, request, index.schema)
+            self._count_and_facets(searcher, matching, request, index.schema, tree)
         notes, approximate = [], False
         if request.facets and sample < SAMPLE_BUCKETS:
             approximate = True
@@ -298,10 +304,26 @@ class SearchService:
         return {searcher.doc(address)["id"][0] for _, address in result.hits}
 
     def _count_and_facets(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
-                          schema: tantivy.Schema) -> tuple[int, dict[str, list[dict]], int]:
+                          schema: tantivy.Schema, tree: Node | None = None) -> tuple[int, dict[str, list[dict]], int]:
         """The number of hits (counted without scoring them) and, if asked, the facets over them or over a
         sample of them: (total, facets, sample percent)."""
-        counted = searcher.aggregate(query, {"hits": {"value_count": {"field": "id"}}})
+        counting = {"hits": {"value_count": {"field": "id"}}}
+        if request.facets:
+            at_least = hits_at_least(searcher, tree)
+            if at_least > self.facet_exact_limit and ONE_PASS_SHARE * at_least >= searcher.num_docs:
+                # A query matching much of the collection (一种, 方法, 装置 …) is certainly sampled: the sample's facets
+                # are counted in the pass that counts the hits (a filter aggregation) instead of a second pass over
+                # them — each pass walks every posting of the query's words, most of such a query's time at 1M
+                # patents. Sized by the lower bound, the sample holds at least facet_sample_target documents; for a
+                # word the bound is within a quarter of the true count (bench/search_scale.py's broad words), so
+                # seldom many more (at worst, an OR of many disjoint common words, ONE_PASS_SHARE times more).
+                sample = self._sample_percent(at_least)
+                aggregation = {**counting, "sample": {"filter": f"bucket:[0 TO {sample - 1}]",
+                                                      "aggs": _facet_aggregation(request.facet_size)}}
+                result = searcher.aggregate(query, aggregation)
+                return (int(result["hits"]["value"]),
+                        _facet_counts(result["sample"], SAMPLE_BUCKETS / sample), sample)
+        counted = searcher.aggregate(query, counting)
         total = int(counted["hits"]["value"])
         if not request.facets:
             return total, {}, SAMPLE_BUCKETS
@@ -319,21 +341,11 @@ class SearchService:
                 sample: int = SAMPLE_BUCKETS, schema: tantivy.Schema | None = None) -> dict[str, list[dict]]:
         """Terms counts per facet field; with `sample` < SAMPLE_BUCKETS over the documents with bucket < sample only,
         each count scaled by SAMPLE_BUCKETS / sample (an estimate: a value rare in the hits may be missing)."""
-        aggregation = {name: {"terms": {"field": field, "size": size}} for name, field in FACETS.items()}
-        aggregation["year"] = {"terms": {"field": "year", "size": 200, "order": {"_key": "desc"}}}
-        scale = 1.0
         if sample < SAMPLE_BUCKETS:
             in_sample = tantivy.Query.range_query(schema, "bucket",
                                                   tantivy.FieldType.Unsigned, 0, sample - 1)
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, in_sample)])
-            scale = SAMPLE_BUCKETS / sample
-        result = searcher.aggregate(query, aggregation)
-        facets = {}
-        for name in FACETS:
-            buckets = result.get(name, {}).get("buckets", [])
-            facets[name] = [{"value": _facet_value(b["key"]), "count": round(int(b["doc_count"]) * scale)}
-                            for b in buckets]
-        return facets
+        return _facet_counts(searcher.aggregate(query, _facet_aggregation(size)), SAMPLE_BUCKETS / sample)
 
     def _free_text_query(self, searcher: tantivy.Searcher, compiler: QueryCompiler, sentence: str
                          ) -> tuple[Node, tantivy.Query]:
@@ -353,11 +365,15 @@ class SearchService:
         documents = max(searcher.num_docs, 1)
         limit = FREE_TEXT_MAX_DF * documents
 
-        def as_words(token: str) -> tantivy.Query:
-            return tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(compiler.schema, f, token), FIELD_BOOST[f])) for f in fields])
+        def as_words(token: str) -> list[tuple[tantivy.Query, float]]:
+            return [(tantivy.Query.term_query(compiler.schema, f, token), FIELD_BOOST[f]) for f in fields]
 
-        chosen: list[tuple[int, int, str, tantivy.Query]] = []  # (document frequency, position, word, query)
+        def as_substring(word: str) -> list[tuple[tantivy.Query, float]]:
+            return compiler.text_leaves(Term("TX", word, True))
+
+        # (document frequency, position, word, the word's alternatives as (query, boost)): all OR-ed in one flat
+        # union, which Tantivy ranks with block-max WAND (compile.text_leaves); the scores are the nested ones
+        chosen: list[tuple[int, int, str, list[tuple[tantivy.Query, float]]]] = []
         lone: list[tuple[int, int, str]] = []  # rare lone Chinese characters
         for position, word in enumerate(_free_text_words(sentence)):
             tokens = word_tokens(word)
@@ -372,11 +388,11 @@ class SearchService:
                 pairs = set(bigram_tokens(word))
                 pair_df = max((searcher.doc_freq(f"{f}_bg", p) for p in pairs for f in fields), default=0)
                 if pair_df <= limit:
-                    chosen.append((pair_df, position, word, compiler.compile(Term("TX", word, True))))
+                    chosen.append((pair_df, position, word, as_substring(word)))
         lone.sort()
         for rank, (df, position, word) in enumerate(lone):
             if rank < FREE_TEXT_MAX_CHARS:
-                chosen.append((df, position, word, compiler.compile(Term("TX", word, True))))
+                chosen.append((df, position, word, as_substring(word)))
             elif df:
                 chosen.append((df, position, word, as_words(word)))
         chosen = sorted(sorted(chosen, key=lambda item: item[:2])[:FREE_TEXT_MAX_TERMS], key=lambda item: item[1])
@@ -385,7 +401,7 @@ class SearchService:
             return node, compiler.compile(node)
         terms = tuple(Term("TX", word, True) for _, _, word, _ in chosen)
         node = terms[0] if len(terms) == 1 else Or(terms)
-        return node, tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for *_, query in chosen])
+        return node, union([leaf for *_, leaves in chosen for leaf in leaves])
 
     def _hits(self, session: Session, scored: list[tuple[int, float]], node: Node | None) -> list[SearchHit]:
         if not scored:
@@ -434,6 +450,41 @@ class SearchService:
         ids = set(session.scalars(select(Party.id).where(Party.kind == kind, Party.cluster_key == key)))
         ids.update(session.scalars(select(PartyAlias.party_id).where(PartyAlias.name == name)))
         return sorted(ids)
+
+
+def _facet_aggregation(size: int) -> dict[str, dict]:
+    """Tantivy's aggregation request for the facets: a terms count per facet field, years newest first."""
+    aggregation = {name: {"terms": {"field": field, "size": size}} for name, field in FACETS.items()}
+    aggregation["year"] = {"terms": {"field": "year", "size": 200, "order": {"_key": "desc"}}}
+    return aggregation
+
+
+def _facet_counts(result: dict, scale: float = 1.0) -> dict[str, list[dict]]:
+    """The facets of an aggregation result, each count multiplied by `scale` (a sample's counts scaled up)."""
+    return {name: [{"value": _facet_value(b["key"]), "count": round(int(b["doc_count"]) * scale)}
+                   for b in result.get(name, {}).get("buckets", [])]
+            for name in FACETS}
+
+
+def hits_at_least(searcher: tantivy.Searcher, node: Node | None) -> int:
+    """A lower bound of how many documents `node` matches, from the index's document frequencies (0: no bound
+    known); no query at all matches every document. A plain text word matches at least the documents holding it in
+    any one of its fields (compile.text_term_bounds), an OR at least its largest alternative, an AND at least the
+    overlap its items' bounds force. It only sizes a sample, never decides what matches."""
+    documents = searcher.num_docs
+    if node is None:
+        return documents
+    if isinstance(node, Term):
+        bounds = text_term_bounds(searcher, node)
+        return bounds[0] if bounds is not None else 0
+    if isinstance(node, Or):
+        return max(hits_at_least(searcher, item) for item in node.items)
+    if isinstance(node, And):
+        if any(isinstance(item, Not) for item in node.items):
+            return 0
+        bounds = [hits_at_least(searcher, item) for item in node.items]
+        return max(0, sum(bounds) - (len(bounds) - 1) * documents)
+    return 0
 
 
 def _free_text_node(query: str) -> Node:
