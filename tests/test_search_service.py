@@ -428,3 +428,50 @@ def test_counting_query_matches_what_the_ranked_one_does(searchable, query):
 
     assert ids(matching) == ids(ranked)
     assert search(searchable, query, facets=False).total == len(ids(ranked))
+
+
+@pytest.mark.parametrize("guess", ["as_computed", "too_high", "too_low", "few"])
+def test_a_probably_broad_and_counts_its_sample_facets_in_the_counting_pass(searchable, guess, monkeypatch):
+    """An AND of common words with no guaranteed lower bound: the sample's facets are counted in the counting pass,
+    sized from a guess of its hits. Kept only if the count is sampled and the sample is at least as large as the
+    count asks for; they are then exactly the facets a second pass over that sample counts. A wrong guess costs a
+    second pass, never a different answer. Guessed few hits: the exact facets are counted in the counting pass."""
+    from lingxi.search import service as service_module
+    from lingxi.search.compile import QueryCompiler
+    from lingxi.search.query import parse_query
+    from lingxi.search.service import GUESS_SLACK, ONE_PASS_SHARE, hits_at_least, hits_guess
+
+    settings, db = searchable
+    service = SearchService(settings, db)
+    index = service.keyword.ensure()[0]
+    searcher = index.searcher()
+    query = "一种 AND 方法"
+    truth = service.search(SearchRequest(query, facets=False, page_size=5)).total
+    at_least, guessed = hits_at_least(searcher, parse_query(query)), hits_guess(searcher, parse_query(query))
+    # "broad" at this collection's size, and not certainly so (else the lower bound's one pass is taken)
+    service.facet_exact_limit, service.facet_sample_target = at_least, at_least // 2
+    assert at_least < truth and guessed is not None and GUESS_SLACK * guessed > service.facet_exact_limit
+    assert not (at_least > service.facet_exact_limit and ONE_PASS_SHARE * at_least >= searcher.num_docs)
+    if guess == "few":  # guessed well below the limit: exact facets in the counting pass
+        service.facet_exact_limit = GUESS_SLACK * guessed
+    elif guess == "too_high":  # a sample too small for the true count: counted again at the size it needs
+        monkeypatch.setattr(service_module, "hits_guess", lambda searcher, node: 100 * searcher.num_docs)
+    elif guess == "too_low":  # the guess says broad, the count says not: exact facets
+        service.facet_exact_limit = truth
+        assert GUESS_SLACK * guessed > truth
+    second_passes = []
+    facets = service._facets
+    monkeypatch.setattr(service, "_facets", lambda *args, **kwargs: second_passes.append(args) or facets(*args, **kwargs))
+    sampled = service.search(SearchRequest(query, page_size=5))
+    assert sampled.total == truth  # always the exact count
+    matching = QueryCompiler(index.schema, searcher=searcher).for_matching().compile(parse_query(query))
+    if guess in ("too_low", "few"):
+        assert not sampled.facets_approximate and len(second_passes) == (1 if guess == "too_low" else 0)
+        assert sampled.facets == facets(searcher, matching, 20)
+        return
+    percent = int(re.search(r"(\d+)% sample", " ".join(sampled.notes)).group(1))
+    assert sampled.facets_approximate and percent >= service._sample_percent(truth)
+    assert len(second_passes) == (1 if guess == "too_high" else 0)
+    if guess == "too_high":
+        assert percent == service._sample_percent(truth)
+    assert sampled.facets == facets(searcher, matching, 20, percent, index.schema)
