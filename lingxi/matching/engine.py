@@ -376,7 +376,7 @@ class MatchEngine:
         if demand is not None and demand.chain_taxonomy and demand.chain_node:
             own = nodes.setdefault(demand.chain_taxonomy, {})
             own[demand.chain_node] = 1.0
-            classifier = self._classifier(session, demand.chain_taxonomy)
+            classifier = current_classifier(session, demand.chain_taxonomy, use_ipc=False)
             if classifier is not None:
                 self._taxonomies[demand.chain_taxonomy] = classifier.taxonomy
                 if demand.chain_node in classifier.taxonomy.by_key:
