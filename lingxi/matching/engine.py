@@ -105,11 +105,9 @@ class MatchResult:
                 "weights": WEIGHTS, "cross_lingual_weights": CROSS_LINGUAL_WEIGHTS, "matches": [match.as_dict() for match in self.matches]}
 
 
-
-
 class MatchEngine:
     """Cheap to create and to call many times: indexes and the e5 model are loaded once per process by the search
-    layer; taxonomy classifiers are cached per database until their taxonomy or its reviews change."""
+    layer; taxonomy classifiers are cached (lingxi.tagging.current) until their taxonomy or its reviews change."""
 
     def __init__(self, settings: Settings, db: Database, search: SearchService | None = None,
                  weights: dict[str, float] | None = None, views: bool = False, candidates: int = CANDIDATES,

@@ -5,7 +5,8 @@
 2. Selection (lingxi.push.selection) pairs them with active subscriptions.
 3. One transaction records, per (recipient, item), a PushDelivery — skipped when that recipient already had the
    item, so nothing is pushed twice — with its inbox message and its queued e-mail/webhook channel rows, and moves
-   the cursors or marks the items announced. A run killed before the commit leaves no trace and the next run sees the same items again.
+   the cursors or marks the items announced. A run killed before the commit leaves no trace and the next run sees
+   the same items again.
 4. External channels are sent after that commit: every queued row, and every failed row with attempts left
    (`push_max_attempts`) — which is how a failed webhook is retried by the next run. Each attempt is committed on
    its own, so a run killed mid-way loses no record of what went out.

@@ -62,7 +62,7 @@ async def search(principal: Principal = Depends(api_principal), request: SearchR
     if request.mode == "keyword":
         # The busiest call: answered on the event loop. A keyword search is a few ms of Python and index work,
         # and handing it to a request thread cost more than that under load (threads take turns on the GIL):
-        # wrk, 16 connections, 2 workers, demo data: p95 58–83 ms through 4 request threads, 46–50 ms inline.
+        # wrk, 16 connections, 2 workers, demo data: p95 58–83 ms through 4 request threads, 41–61 ms inline (7 runs).
         response, error = run_search(service, principal, request, session)
     else:  # embedding the sentence (onnxruntime, tens of ms) releases the GIL: other requests go on meanwhile
         response, error = await run_in_threadpool(run_search, service, principal, request, session)
