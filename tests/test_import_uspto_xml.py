@@ -557,3 +557,18 @@ def test_us_class_normalisation(printed: str, code: str) -> None:
 )
 def test_printed_ipc_normalisation(printed: str, code: str) -> None:
     assert uspto_xml._ipc_from_string(printed) == code
+
+
+def test_description_whitespace_is_squeezed_line_by_line() -> None:
+    """Runs of spaces become one, a space before a line break goes, and so does everything blank after one
+    (blank lines, indentation, Unicode spaces); tabs and no-break spaces inside a line stay."""
+    from lxml import etree
+
+    description = etree.fromstring(
+        "<description>\n<p>Runs  of   spaces \t and a tab.  </p>\n\n    \n"
+        "<ul>\n        <li>Indented   item \n</li>\n\u3000\u00a0<li>After\u00a0ideographic space.</li>\n</ul>\n"
+        "<p>Last \n  </p>\n</description>"
+    )
+    assert uspto_xml._description_text(description) == (
+        "Runs of spaces \t and a tab.\nIndented item\nAfter\u00a0ideographic space.\nLast"
+    )

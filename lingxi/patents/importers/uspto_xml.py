@@ -92,10 +92,11 @@ _USPC_CLASS = re.compile(r"([A-Z]*)(\d*)$")
 _SPACE_RUNS = re.compile(r"  +")
 _LINE_BREAKS = re.compile(r"\n\s+")  # a line break with the blank lines and indentation after it
 # The same two on UTF-8 bytes. \s in text is ASCII whitespace, U+001C-U+001F, U+0085, U+00A0, U+1680,
-# U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000: here as their UTF-8 sequences.
+# U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000: here as their UTF-8 sequences (a run of the ASCII
+# ones is taken in one step: matching indentation a character at a time through the alternatives was slow).
 _SPACE_RUNS_UTF8 = re.compile(rb"  +")
 _LINE_BREAKS_UTF8 = re.compile(
-    rb"\n(?:[\t\n\x0b\x0c\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+    rb"\n(?:[\t\n\x0b\x0c\r\x1c-\x1f ]++|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
     rb"|\xe2\x81\x9f|\xe3\x80\x80)+"
 )
 
@@ -613,13 +614,18 @@ def _description_text(description: Any) -> str | None:
     # substring tests and plain replaces.)
     # The squeezing runs on the UTF-8 bytes, where replaces and regexes cost a fraction of what they do on
     # text holding non-ASCII characters; _LINE_BREAKS_UTF8 matches exactly the characters \s matches in text.
+    # Blank lines and indentation go first: indentation (of nested lists and tables) makes most of the runs of
+    # spaces, and collapsing those one by one cost more than all the rest. The order does not change the text:
+    # whatever follows a line break up to the next visible character goes either way, and the other two steps
+    # touch only the spaces before it.
     data = _to_text(description, method="text", encoding="utf-8", with_tail=False)
     if data.count(b"\n") >= len(description):
+        data = _LINE_BREAKS_UTF8.sub(b"\n", data)
         if b"  " in data:
             data = _SPACE_RUNS_UTF8.sub(b" ", data)
         if b" \n" in data:
             data = data.replace(b" \n", b"\n")
-        return _LINE_BREAKS_UTF8.sub(b"\n", data).decode("utf-8").strip() or None
+        return data.decode("utf-8").strip() or None
     blocks: list[str] = []
     _collect_blocks(description, blocks)
     return "\n".join(blocks) or None
