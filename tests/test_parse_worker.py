@@ -6,6 +6,7 @@ Also the store's row encoding (what workers send) and the content hash, on real 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lingxi.db.models import Patent
 from lingxi.patents import parse_worker
@@ -140,6 +141,18 @@ def test_content_hash_of_a_stored_record_is_the_imported_one(db, weekly):
     assert (again.new, again.updated, again.unchanged) == (0, 0, summary.new)
 
 
+def test_patents_stored_with_another_digest_formula_reimport_unchanged(db, weekly):
+    """After an upgrade that changes content_hash, re-importing the same file changes nothing but the digests."""
+    first = run_import(db, [weekly])
+    with db.sessions() as session, session.begin():
+        session.execute(update(Patent).values(content_hash="0" * 32))  # as an older formula left them
+    again = run_import(db, [weekly])
+    assert (again.new, again.updated, again.unchanged) == (0, 0, first.new)
+    with db.sessions() as session:
+        for patent_id, digest in session.execute(select(Patent.id, Patent.content_hash)).all():
+            assert prepare(load_record(session, patent_id)).content_hash == digest
+
+
 def test_a_changed_document_read_by_workers_updates_its_patent(db, weekly, tmp_path):
     assert parse_worker.parallel_worth_it(weekly)
     run_import(db, [weekly])
@@ -169,12 +182,27 @@ def test_content_hash_sees_every_field():
         dataclasses.replace(base, parties=[PartyMention("applicant", "X")]),
         dataclasses.replace(base, extra={"a": 1}),
         dataclasses.replace(base, claims=["x" * 500]),
+        dataclasses.replace(base, grant_date=dt.date(2020, 1, 7)),
+        dataclasses.replace(base, citations=[Citation(number="1", date=dt.date(2020, 1, 7))]),
+        dataclasses.replace(base, citations=[Citation(number="1"), Citation(number="1")]),
+        dataclasses.replace(base, parties=[PartyMention("applicant", "X", country="US")]),
     ]
     digests = {record.content_hash() for record in [base, *variants]}
     assert len(digests) == len(variants) + 1
     assert PatentRecord(title="A", extra={"a": 1, "b": 2}).content_hash() == PatentRecord(
         title="A", extra={"b": 2, "a": 1}
     ).content_hash()
+
+
+def test_content_hash_depends_on_values_not_on_shared_objects():
+    """A parsed record shares strings (first_claim is claims[0]); one read from the database does not."""
+    from lingxi.patents.records import PatentRecord
+
+    claim = "1. A device comprising a widget."
+    parsed = PatentRecord(title="A", claims=[claim, "2. The device of claim 1."], first_claim=claim)
+    copy = claim[:11] + claim[11:]  # equal, another object
+    stored = PatentRecord(title="A", claims=[copy, "2. The device of claim 1."], first_claim=copy[:5] + copy[5:])
+    assert parsed.content_hash() == stored.content_hash()
 
 
 def _state(pid: int) -> str | None:

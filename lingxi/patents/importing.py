@@ -139,11 +139,14 @@ def _collector_kept_short() -> Iterator[Callable[[], None]]:
     of the importing process's time on a large file. After each batch the objects alive are frozen (set aside
     from collections; gc.freeze) and at the end handed back to the collector, so nothing is lost for good.
     A process that freezes objects itself, or runs without the collector, is left as it is.
+    What the process holds before the import (modules, SQLAlchemy's metadata) is set aside at once: the full
+    collection the first batch set off walked it all (0.1 s of the importing process's time).
     """
     if gc.get_freeze_count() or not gc.isenabled():
         yield lambda: None
         return
     try:
+        gc.freeze()
         yield gc.freeze
     finally:
         gc.unfreeze()
