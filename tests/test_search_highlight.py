@@ -3,9 +3,17 @@ is checked against the whole of Unicode, and marked snippets stay HTML-safe what
 
 from __future__ import annotations
 
+import random
 import re
 
-from lingxi.search.highlight import _FOLD_TABLE, FOLDS_INTO_CJK, Highlighter
+from lingxi.search.highlight import (
+    _FOLD_TABLE,
+    FOLDS_INTO_CJK,
+    Highlighter,
+    _best_window,
+    _may_fold_into_cjk,
+    _merge,
+)
 
 UNIFIED = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -42,3 +50,43 @@ def test_marks_are_html_safe_whatever_the_text_holds():
     assert window.startswith("…") and window.endswith("…") and "&lt;<mark>电池</mark>&gt;" in window
     latin = Highlighter(["battery"])
     assert latin.mark("Ｂattery <packs>") == "<mark>Ｂattery</mark> &lt;packs&gt;"
+
+
+def test_one_term_shortcut_marks_what_the_general_path_does():
+    # A lone Chinese term is found and marked with str methods (Highlighter._single); the general path (spans,
+    # merge, escape) must give the same snippet for any text: back-to-back and windowed hits, HTML, control
+    # characters, characters that fold into Chinese ones, and terms that can overlap themselves (no shortcut).
+    rnd = random.Random(3)
+    alphabet = list("光伏板啊&<>\"' a\n") + ["\x00", "\x01", "\uf9b1", "㊀", "⼀", "\U0002f800"]
+    for terms in (["光伏"], ["光"], ["伏板"], ["光伏板光"], ["啊啊"], ["一种"]):
+        fast = Highlighter(terms)
+        general = Highlighter(terms)
+        general._single = None  # the general path, as for several terms
+        for _ in range(3000):
+            text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 50)))
+            width = rnd.choice([None, 5, 12, 30, 240])
+            assert fast.mark(text, width) == general.mark(text, width), (terms, text, width)
+            assert fast.spans(text) == general.spans(text), (terms, text)
+    assert Highlighter(["啊啊"])._single is None  # occurrences overlap (啊啊啊): merged by the general path
+    assert Highlighter(["光伏"]).mark("光伏光伏<板>") == "<mark>光伏光伏</mark>&lt;板&gt;"
+
+
+def test_best_window_is_the_first_start_with_the_most_spans_inside():
+    rnd = random.Random(5)
+    for _ in range(2000):
+        cuts = sorted(rnd.sample(range(200), rnd.choice([2, 4, 6, 10])))
+        spans = _merge([(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)])
+        width = rnd.randint(1, 80)
+        counts = [sum(1 for s, e in spans if s >= start and e <= start + width) for start, _ in spans]
+        best = spans[max(range(len(spans)), key=lambda i: (counts[i], -i))][0] if max(counts) else spans[0][0]
+        expected = max(0, min(best - width // 5, 200 - width))
+        assert _best_window(spans, 200, width) == (expected, min(200, expected + width))
+
+
+def test_the_quick_fold_check_agrees_with_the_character_class():
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        text = "光伏" + chr(code) + "a"
+        assert _may_fold_into_cjk(text) == bool(FOLDS_INTO_CJK.search(text)), f"U+{code:04X}"
+    assert not _may_fold_into_cjk("\ud800光伏")  # a lone surrogate (bad data) is no error

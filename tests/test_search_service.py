@@ -291,6 +291,34 @@ def test_incremental_update_on_import_and_corrupt_index_rebuilt(tmp_path, databa
         db.dispose()
 
 
+def test_a_long_lived_service_finds_what_imports_add_to_queries_it_has_answered(tmp_path, database_url):
+    # A web worker's service keeps the queries it compiled (SearchService._compiled): a query asked before an
+    # import must still find what the import adds, by a word, by an applicant (looked up among the parties) and
+    # together with a filter.
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    settings.ensure_home()
+    db = open_database(database_url)
+    try:
+        service = SearchService(settings, db)
+        hook = index_updater(settings, db, service)
+        queries = ("量子纠缠", "AP=灵犀测试大学", "量子纠缠 AND PD>=2024", "TI=测温装置")
+        first = ('{"publication_number":"CN999999980A","title":"一种红外测温装置","applicant":"青岚仪器有限公司",'
+                 '"publication_date":"2023-05-06"}\n')
+        (tmp_path / "first.jsonl").write_text(first, encoding="utf-8")
+        run_import(db, [tmp_path / "first.jsonl"], on_finished=hook)
+        assert [service.search(SearchRequest(q)).total for q in queries] == [0, 0, 0, 1]
+        second = ('{"publication_number":"CN999999990A","title":"一种量子纠缠测温装置","applicant":"灵犀测试大学",'
+                  '"publication_date":"2024-01-02"}\n')
+        (tmp_path / "second.jsonl").write_text(second, encoding="utf-8")
+        run_import(db, [tmp_path / "second.jsonl"], on_finished=hook)
+        answers = [service.search(SearchRequest(q)) for q in queries]
+        assert [response.total for response in answers] == [1, 1, 1, 2]
+        assert titles(answers[1]) == ["一种量子纠缠测温装置"]
+        assert answers[0].hits[0].highlights["title"] == "一种<mark>量子纠缠</mark>测温装置"
+    finally:
+        db.dispose()
+
+
 def test_facets_are_exact_below_the_limit_and_sampled_estimates_above_it(searchable):
     settings, db = searchable
     service = SearchService(settings, db)

@@ -20,6 +20,17 @@ _UNIFIED_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 # of Unicode). A text without any finds a unified-CJK term exactly where its folded copy would.
 FOLDS_INTO_CJK = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u32ff\uf900-\ufaff"
                             "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+# … split for speed: a class of BMP characters only is matched from a bitmap, three times faster over a text than
+# the whole class (checked once per text marked); the rare text beyond the BMP is searched for the rest as well.
+_FOLDS_IN_BMP = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u32ff\uf900-\ufaff]")
+_FOLDS_BEYOND_BMP = re.compile("[\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+
+
+def _may_fold_into_cjk(text: str) -> bool:
+    """FOLDS_INTO_CJK.search(text), faster: UTF-16 takes two units for each character beyond the BMP."""
+    if _FOLDS_IN_BMP.search(text):
+        return True
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text) and bool(_FOLDS_BEYOND_BMP.search(text))
 
 
 class Highlighter:
@@ -39,6 +50,11 @@ class Highlighter:
         # Folding a text costs more than the rest of marking it; a Chinese query needs no folded copy of a text that
         # has nothing folding into its terms' characters (the usual case)
         self._cjk_only = not (self.words or self.prefixes) and all(_UNIFIED_CJK.fullmatch(n) for n in self.cjk)
+        # One Chinese term that cannot overlap itself (the usual query: 光伏): its occurrences never overlap, and what
+        # _merge makes of them is each run of back-to-back occurrences, so str methods can find and mark them (marking
+        # a page of hits was a fifth of a search call's CPU, most of it finding, merging and joining spans in Python)
+        self._single = self.cjk[0] if self._cjk_only and len(self.cjk) == 1 and not _overlaps_itself(self.cjk[0]) \
+            else None
         # word → does it match: a page of hits repeats the same words many times and analysing a word is a segmenter
         # call, so one request's highlighter remembers its answers (English queries over long English claims spent
         # most of their time here: the 8 slowest of bench/search_scale.py's queries at 5k patents 833 → 161 ms)
@@ -48,7 +64,10 @@ class Highlighter:
         return bool(self.cjk or self.words or self.prefixes)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        folded = text if self._cjk_only and not FOLDS_INTO_CJK.search(text) else _fold(text)
+        unfolded = self._cjk_only and not _may_fold_into_cjk(text)
+        if unfolded and self._single is not None:
+            return _runs_of(self._single, text)
+        folded = text if unfolded else _fold(text)
         spans = []
         for needle in self.cjk:
             start = folded.find(needle)
@@ -71,13 +90,19 @@ class Highlighter:
         """The text (or, with width, the window of about `width` characters with the most hits) marked up."""
         if not text:
             return None
-        spans = self.spans(text)
-        if width is None or len(text) <= width:
+        whole = width is None or len(text) <= width
+        single = self._single is not None and not _may_fold_into_cjk(text)
+        if whole and single:
+            return self._mark_single(text)
+        spans = _runs_of(self._single, text) if single else self.spans(text)
+        if whole:
             start, end = 0, len(text)
         elif not spans:
             return None
         else:
             start, end = _best_window(spans, len(text), width)
+            if single and not any(s < start < e or s < end < e for s, e in spans):  # the window cuts no mark
+                return ("…" if start > 0 else "") + self._mark_single(text[start:end]) + ("…" if end < len(text) else "")
         # Escaping character by character commutes with joining: the window is escaped once, with two control
         # characters standing in for the tags (dozens of html.escape calls per text were most of marking it)
         sentinels = "\x00" not in text and "\x01" not in text
@@ -95,6 +120,12 @@ class Highlighter:
         if sentinels:
             body = html.escape(body).replace("\x00", "<mark>").replace("\x01", "</mark>")
         return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+    def _mark_single(self, text: str) -> str:
+        # html.escape changes only ASCII characters and the term is Chinese, so it is found alike in the escaped
+        # text; back-to-back occurrences are one mark, as _merge makes them (the escaped text holds no "<")
+        term = self._single
+        return html.escape(text).replace(term, f"<mark>{term}</mark>").replace("</mark><mark>", "")
 
     def matches(self, text: str | None) -> bool:
         return bool(text) and bool(self.spans(text))
@@ -128,11 +159,34 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _runs_of(term: str, text: str) -> list[tuple[int, int]]:
+    """The merged spans of a term that cannot overlap itself: its runs of back-to-back occurrences."""
+    spans: list[tuple[int, int]] = []
+    size = len(term)
+    start = text.find(term)
+    while start >= 0:
+        if spans and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], start + size)
+        else:
+            spans.append((start, start + size))
+        start = text.find(term, start + size)
+    return spans
+
+
+def _overlaps_itself(term: str) -> bool:
+    """Whether two occurrences of `term` can overlap (啊啊 in 啊啊啊): some proper prefix is also a suffix."""
+    return any(term[:size] == term[-size:] for size in range(1, len(term)))
+
+
 def _best_window(spans: list[tuple[int, int]], length: int, width: int) -> tuple[int, int]:
-    best, best_count = spans[0][0], 0
-    for start, _ in spans:
-        count = sum(1 for s, e in spans if s >= start and e <= start + width)
-        if count > best_count:
-            best, best_count = start, count
+    """The window of `width` starting near the span that begins the most spans wholly inside it (the first such).
+    `spans` are merged (sorted, disjoint), so their ends rise with their starts: the spans inside a window from
+    spans[i] are spans[i:inside], and `inside` only moves forward."""
+    best, best_count, inside = spans[0][0], 0, 0
+    for i, (start, _) in enumerate(spans):
+        while inside < len(spans) and spans[inside][1] <= start + width:
+            inside += 1
+        if inside - i > best_count:
+            best, best_count = start, inside - i
     start = max(0, min(best - width // 5, length - width))
     return start, min(length, start + width)

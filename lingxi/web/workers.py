@@ -22,7 +22,8 @@ log = logging.getLogger("uvicorn.error")
 
 def serve_workers(app: str, host: str, port: int, workers: int) -> None:
     """Run `app` (an import string of an app factory) in `workers` processes on host:port until interrupted."""
-    config = Config(app, factory=True, host=host, port=port, workers=workers, log_level="warning")
+    # No access log: at level warning its lines were never written, yet each request still built one
+    config = Config(app, factory=True, host=host, port=port, workers=workers, log_level="warning", access_log=False)
     if not hasattr(socket, "SO_REUSEPORT"):  # not Linux/BSD: uvicorn's shared socket
         Multiprocess(config, sockets=[config.bind_socket()]).run()
         return
