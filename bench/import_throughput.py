@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_model  # bench/ is on the path when a benchmark runs
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results" / "import_throughput.json"
@@ -118,6 +120,7 @@ def bench(label: str, corpus: Path, documents: int, target: float | None, option
     return result
 
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jsonl-records", type=int, default=100_000)
@@ -125,7 +128,8 @@ def main() -> None:
     args = parser.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"real data not found at {SHARED}")
-    results = {"machine": f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    results = {"machine": f"{cores} cores ({cpu_model()})",
                "store": "SQLite (WAL)", "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "runs": []}
     with tempfile.TemporaryDirectory() as work:
         jsonl, xml = Path(work) / "corpus.jsonl", Path(work) / "ipg-weekly.xml"

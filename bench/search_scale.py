@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import RealSamples, write_corpus
 from import_throughput import ROOT, timed_import
+from machine import cpu_model
 
 RESULTS = ROOT / "bench" / "results" / "search_scale.json"
 TARGETS_1M = {"keyword_p95_ms": 30, "semantic_p95_ms": 60, "hybrid_p95_ms": 100, "peak_memory_mb": 6 * 1024}
@@ -84,8 +85,7 @@ def machine() -> dict:
     info = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     try:
         info["memory_gb"] = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-        cpu = Path("/proc/cpuinfo").read_text()
-        info["cpu"] = re.search(r"model name\s*:\s*(.*)", cpu).group(1).strip()
+        info["cpu"] = cpu_model()
         info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
     except (OSError, AttributeError, ValueError) as error:  # information only
         info["cpu_info_error"] = str(error)

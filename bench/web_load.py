@@ -44,6 +44,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+from machine import cpu_model  # bench/ is on the path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "web_load.json"
@@ -295,6 +296,7 @@ def verdict(endpoint: str, run: dict) -> bool:
             and run["latency_ms"]["p95"] <= target["max_p95_ms"] and run["errors"]["total"] <= target["max_errors"])
 
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--connections", type=int, default=32)
@@ -309,7 +311,7 @@ def main() -> None:
 
     results: dict = {
         "benchmark": "web_load",
-        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+        "machine": f"{os.cpu_count()} cores, {platform.machine()} ({cpu_model()}), Python {platform.python_version()}",
         "load_tool": wrk_version,
         "connections": args.connections, "threads": args.threads, "duration_s": args.duration,
         "warmup_s": args.warmup, "target": TARGET, "runs": [],
