@@ -8,6 +8,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingxi.db import in_batches
 from lingxi.db.bulk import tuple_insert
 from lingxi.db.models import Party, PartyAlias
 from lingxi.parties.identity import describe_party, known_organisations_generation
@@ -81,7 +82,7 @@ class PartyResolver:
         mark = "?" if connection.dialect.name == "sqlite" else "%s"
         for kind in sorted({kind for kind, _ in keys}):
             of_kind = [key for k, key in keys if k == kind]
-            for chunk in _chunks(of_kind, 500):
+            for chunk in in_batches(of_kind, 500):
                 sql = (
                     f"SELECT cluster_key, id FROM parties WHERE kind = {mark} "
                     f"AND cluster_key IN ({', '.join([mark] * len(chunk))})"
@@ -94,7 +95,7 @@ class PartyResolver:
         if not unknown:
             return
         party_ids = sorted({party_id for party_id, _ in unknown})
-        for chunk in _chunks(party_ids, 500):
+        for chunk in in_batches(party_ids, 500):
             existing = self.session.execute(
                 select(PartyAlias.party_id, PartyAlias.name).where(PartyAlias.party_id.in_(chunk))
             )
@@ -104,8 +105,3 @@ class PartyResolver:
             insert = tuple_insert(self.session.connection(), PartyAlias.__table__, ("party_id", "name"))
             insert.insert(self.session.connection(), new)
             self._aliases.update(new)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
