@@ -155,3 +155,51 @@ def test_forward_citations_and_family_are_derived(db):
     assert stats["by_doc_type"] == {"invention": 2, "utility_model": 1}
     assert stats["by_applicant_type"] == {"university": 3}
     assert stats["by_year"] == {"2018": 3}
+
+
+def test_detail_reads_through_the_driver_equal_core_reads(db):
+    # The patent page's prebuilt selects run on SQLite through the driver: every value (dates, datetimes, JSON,
+    # booleans, floats) must be what SQLAlchemy's own execution returns, on SQLite and PostgreSQL alike
+    from lingxi.db.models import PatentAnnotation, PatentTag
+    from lingxi.db.prebuilt import PrebuiltSelect
+    from lingxi.patents import queries
+    from lingxi.tagging import service as tagging
+
+    cited = cn_record()
+    citing = cn_record("CN208104517U", application_number="201820546147.4",
+                       citations=[Citation(number="CN108982325A", country="CN", kind="A", category="examiner",
+                                           date=dt.date(2017, 3, 1))])
+    import_parsed(db, parsed(cited, cn_record("CN108982325B", legal_status="granted"), citing), source="test")
+    import_parsed(db, parsed(cn_record(abstract="更新后的摘要。")), source="test")  # a revision
+    with db.sessions() as session:
+        patent = find_patent(session, "CN108982325A")
+        session.add_all([
+            PatentTag(patent_id=patent.id, taxonomy_name="chain", taxonomy_version=1, node_key="pv", confidence=0.75,
+                      source="human", evidence={"text": "光伏", "terms": ["光伏"]}, status="accepted",
+                      reviewed_at=dt.datetime(2026, 1, 2, 3, 4, 5, 678)),
+            PatentTag(patent_id=patent.id, taxonomy_name="chain", taxonomy_version=1, node_key="cell",
+                      confidence=0.5, source="model", model_version="m1"),
+            PatentAnnotation(patent_id=patent.id, kind="trl", data={"level": 4}, source="rule", confidence=None),
+        ])
+        session.commit()
+        connection = session.connection()
+        prebuilt = [value for module in (queries, tagging) for value in vars(module).values()
+                    if isinstance(value, PrebuiltSelect)]
+        assert len(prebuilt) == 10
+        read_something = set()
+        for one in (patent, find_patent(session, "CN208104517U")):
+            parameters = {"patent_id": one.id, "number_base": one.number_base,
+                          "application_number": one.application_number}
+            for select_ in prebuilt:
+                wanted = {name: value for name, value in parameters.items()
+                          if name in select_.statement.compile().params}
+                core = [tuple(row) for row in connection.execute(select_.statement, wanted)]
+                read = select_.rows(connection, wanted)
+                assert read == core
+                assert [list(map(type, row)) for row in read] == [list(map(type, row)) for row in core]
+                if read:
+                    read_something.add(id(select_))
+        assert read_something == {id(select_) for select_ in prebuilt}  # the data exercises every statement
+        detail = queries.patent_detail(session, patent.id)
+    assert detail["revisions"][0]["fields"] == ["abstract"]
+    assert detail["cited_by"][0]["key"] == "CN208104517U"

@@ -7,6 +7,8 @@ Reviews go through the ORM, so the audit listener logs each one (patent_tags is 
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from lingxi.db import read_connection
 from lingxi.db.audit import acting_as
 from lingxi.db.base import utcnow
 from lingxi.db.models import Patent, PatentAnnotation, PatentTag
+from lingxi.db.prebuilt import PrebuiltSelect
 from lingxi.errors import InvalidInput, NotFound
 from lingxi.tagging import store
 from lingxi.tagging.classifier import text_document
@@ -73,27 +76,33 @@ def _tag_dict(tag) -> dict:  # a PatentTag, or a row of its columns
             "reviewed_at": tag.reviewed_at.isoformat() if tag.reviewed_at else None}
 
 
-# Read on every patent page: plain rows from statements built once, not ORM objects (0.7 → 0.2 ms).
+# Read on every patent page: plain rows from statements built once, not ORM objects (0.7 → 0.2 ms), through the
+# driver on SQLite (lingxi.db.prebuilt; demo data, both queries: 0.44 → 0.11 ms CPU).
 _TAG_COLUMNS = ("id", "patent_id", "taxonomy_name", "taxonomy_version", "node_key", "confidence", "source",
                 "model_version", "evidence", "status", "reviewer_id", "reviewed_at")
-_PATENT_TAGS = (select(*(PatentTag.__table__.c[name] for name in _TAG_COLUMNS))
-                .where(PatentTag.patent_id == bindparam("patent_id"), PatentTag.status != "rejected")
-                .order_by(PatentTag.taxonomy_name, PatentTag.confidence.desc()))
-_PATENT_ANNOTATIONS = select(PatentAnnotation.kind, PatentAnnotation.data, PatentAnnotation.source,
-                             PatentAnnotation.confidence, PatentAnnotation.model_version
-                             ).where(PatentAnnotation.patent_id == bindparam("patent_id"))
+_TagRow = namedtuple("_TagRow", _TAG_COLUMNS)  # what _tag_dict reads, as a PatentTag would have it
+_PATENT_TAGS = PrebuiltSelect(
+    select(*(PatentTag.__table__.c[name] for name in _TAG_COLUMNS))
+    .where(PatentTag.patent_id == bindparam("patent_id"), PatentTag.status != "rejected")
+    .order_by(PatentTag.taxonomy_name, PatentTag.confidence.desc()))
+_PATENT_ANNOTATIONS = PrebuiltSelect(
+    select(PatentAnnotation.kind, PatentAnnotation.data, PatentAnnotation.source, PatentAnnotation.confidence,
+           PatentAnnotation.model_version).where(PatentAnnotation.patent_id == bindparam("patent_id")))
 
 
 def tags_for_patent(session: Session, actor: Principal, patent_id: int) -> dict:
     require(actor, PATENTS_READ)
     connection = read_connection(session)
+    ids = {"patent_id": patent_id}
     grouped: dict[str, list[dict]] = {}
-    for tag in connection.execute(_PATENT_TAGS, {"patent_id": patent_id}):
+    for row in _PATENT_TAGS.rows(connection, ids):
+        tag = _TagRow(*row)
         grouped.setdefault(tag.taxonomy_name, []).append(_tag_dict(tag))
-    annotations = connection.execute(_PATENT_ANNOTATIONS, {"patent_id": patent_id})
     return {"tags": grouped,
-            "annotations": {a.kind: {"data": a.data, "source": a.source, "confidence": a.confidence,
-                                     "model_version": a.model_version} for a in annotations}}
+            "annotations": {kind: {"data": data, "source": source, "confidence": confidence,
+                                   "model_version": model_version}
+                            for kind, data, source, confidence, model_version
+                            in _PATENT_ANNOTATIONS.rows(connection, ids)}}
 
 
 def review_queue(session: Session, actor: Principal, taxonomy: str, page: int = 1,
