@@ -157,12 +157,14 @@ def test_forward_citations_and_family_are_derived(db):
     assert stats["by_year"] == {"2018": 3}
 
 
-def test_detail_reads_through_the_driver_equal_core_reads(db):
-    # The patent page's prebuilt selects run on SQLite through the driver: every value (dates, datetimes, JSON,
-    # booleans, floats) must be what SQLAlchemy's own execution returns, on SQLite and PostgreSQL alike
+def test_prebuilt_reads_through_the_driver_equal_core_reads(db):
+    # The patent page's and the search hits' prebuilt selects run on SQLite through the driver: every value (dates,
+    # datetimes, JSON, booleans, floats) must be what SQLAlchemy's own execution returns, on SQLite and PostgreSQL
+    # alike, whatever the length of an IN list
     from lingxi.db.models import PatentAnnotation, PatentTag
     from lingxi.db.prebuilt import PrebuiltSelect
     from lingxi.patents import queries
+    from lingxi.search import service as search
     from lingxi.tagging import service as tagging
 
     cited = cn_record()
@@ -183,13 +185,14 @@ def test_detail_reads_through_the_driver_equal_core_reads(db):
         ])
         session.commit()
         connection = session.connection()
-        prebuilt = [value for module in (queries, tagging) for value in vars(module).values()
+        prebuilt = [value for module in (queries, tagging, search) for value in vars(module).values()
                     if isinstance(value, PrebuiltSelect)]
-        assert len(prebuilt) == 10
+        assert len(prebuilt) == 12
         read_something = set()
-        for one in (patent, find_patent(session, "CN208104517U")):
+        other = find_patent(session, "CN208104517U")
+        for one, ids in ((patent, [patent.id]), (other, [other.id, patent.id, 10**9]), (patent, [])):
             parameters = {"patent_id": one.id, "number_base": one.number_base,
-                          "application_number": one.application_number}
+                          "application_number": one.application_number, "ids": ids}  # ids: an IN list
             for select_ in prebuilt:
                 wanted = {name: value for name, value in parameters.items()
                           if name in select_.statement.compile().params}

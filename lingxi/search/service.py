@@ -12,14 +12,13 @@ semantic/hybrid search. Above FACET_EXACT_LIMIT hits they are estimated from a u
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import tantivy
@@ -30,6 +29,7 @@ from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import PATENTS_READ, require
 from lingxi.db import Database
 from lingxi.db.models import Party, PartyAlias, Patent, PatentParty
+from lingxi.db.prebuilt import PrebuiltSelect
 from lingxi.parties.names import has_cjk, looks_like_person, org_cluster_key, person_key
 from lingxi.search.compile import QueryCompiler, text_term_bounds, union
 from lingxi.search.documents import claims_text
@@ -67,13 +67,14 @@ FREE_TEXT_MAX_CHARS = 2  # … and reading at most this many rare lone Chinese c
 FREE_TEXT_RARE_CHAR_DF = 0.01  # (rare: a word in at most this share of the documents)
 HIGHLIGHT_FIELDS = {"title": ("TI", "TX", "TIAB"), "abstract": ("AB", "TX", "TIAB"), "claims": ("CL", "TX")}
 # A page of hits is read with these two statements, built once (building them was a tenth of a search call).
-_HIT_ROWS = select(Patent.id, Patent.key, Patent.publication_number, Patent.title, Patent.abstract, Patent.claims,
-                   Patent.first_claim, Patent.doc_type, Patent.country, Patent.application_date,
-                   Patent.publication_date).where(Patent.id.in_(bindparam("ids", expanding=True)))
-_HIT_APPLICANTS = (select(PatentParty.patent_id, PatentParty.name)
-                   .where(PatentParty.patent_id.in_(bindparam("ids", expanding=True)),
-                          PatentParty.role.in_(("applicant", "assignee")))
-                   .order_by(PatentParty.patent_id, PatentParty.sequence, PatentParty.id))
+_HIT_ROWS = PrebuiltSelect(
+    select(Patent.id, Patent.key, Patent.publication_number, Patent.title, Patent.abstract, Patent.claims,
+           Patent.first_claim, Patent.doc_type, Patent.country, Patent.application_date, Patent.publication_date)
+    .where(Patent.id.in_(bindparam("ids", expanding=True))))
+_HIT_APPLICANTS = PrebuiltSelect(
+    select(PatentParty.patent_id, PatentParty.name)
+    .where(PatentParty.patent_id.in_(bindparam("ids", expanding=True)), PatentParty.role.in_(("applicant", "assignee")))
+    .order_by(PatentParty.patent_id, PatentParty.sequence, PatentParty.id))
 
 
 # Threads that count hits beside the ranking thread (SearchService._keyword), shared by the process's requests.
@@ -475,7 +476,8 @@ class SearchService:
             row = rows.get(patent_id)
             if row is None:  # deleted from the store since indexing; the next catch-up drops it
                 continue
-            _, key, publication_number, title, abstract, claims, first_claim, doc_type, country, applied, published = row
+            (_, key, publication_number, title, abstract, claims, first_claim, doc_type, country, applied,
+             published) = row
             hit = SearchHit(
                 patent_id=patent_id,
                 publication_number=publication_number or key,
@@ -515,43 +517,13 @@ def _patent_ids(searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAdd
 
 
 def _hit_rows(connection: Connection, ids: list[int]) -> tuple[dict[int, tuple], dict[int, list[str]]]:
-    """A page of hits' columns (_HIT_ROWS' order, dates as ISO text) and applicants, by patent id."""
-    if connection.dialect.name == "sqlite":
-        return _sqlite_hit_rows(connection.connection.dbapi_connection, ids)
-    parameters = {"ids": ids}  # plain Core queries: the ORM layer adds nothing to reading columns
-    rows = {row[0]: (*row[:9], _iso(row[9]), _iso(row[10])) for row in connection.execute(_HIT_ROWS, parameters)}
-    return rows, _applicants_by_patent(connection.execute(_HIT_APPLICANTS, parameters))
+    """A page of hits' columns (_HIT_ROWS' order, dates as ISO text) and applicants, by patent id.
 
-
-def _sqlite_hit_rows(dbapi_connection: Any, ids: list[int]) -> tuple[dict[int, tuple], dict[int, list[str]]]:
-    """_hit_rows on SQLite, read through the driver: SQLAlchemy's statement execution and result processing cost
-    more than the reads themselves (demo data, 20 hits: 0.56 → 0.26 ms CPU, best of 9). Same values as the
-    Core queries: SQLAlchemy stores a SQLite DATE as ISO text and JSON as json.dumps text (read back with
-    json.loads), and the statements are the Core ones, expanded once per number of ids."""
-    (rows_sql, rows_tail), (applicants_sql, applicants_tail) = _sqlite_statements(len(ids))
-    rows = {}
-    for row in dbapi_connection.execute(rows_sql, (*ids, *rows_tail)):
-        claims = row[5]
-        rows[row[0]] = (*row[:5], json.loads(claims) if claims is not None else None, *row[6:])
-    return rows, _applicants_by_patent(dbapi_connection.execute(applicants_sql, (*ids, *applicants_tail)))
-
-
-@lru_cache(maxsize=MAX_PAGE_SIZE)
-def _sqlite_statements(count: int) -> tuple[tuple[str, tuple], ...]:
-    """The SQL of _HIT_ROWS and _HIT_APPLICANTS for `count` ids (qmark style), each with the values of its
-    parameters after the ids (the roles)."""
-    from sqlalchemy.dialects import sqlite
-
-    dialect = sqlite.dialect(paramstyle="qmark")
-    statements = []
-    for statement in (_HIT_ROWS, _HIT_APPLICANTS):
-        expanded = statement.compile(dialect=dialect).construct_expanded_state({"ids": list(range(count))})
-        names = list(expanded.positiontup or [])
-        if names[:count] != [f"ids_{i}" for i in range(1, count + 1)] or \
-                any(name.startswith("ids_") for name in names[count:]):
-            raise AssertionError(f"the hit statements' parameters are not the ids first: {names}")
-        statements.append((expanded.statement, tuple(expanded.parameters[name] for name in names[count:])))
-    return tuple(statements)
+    Plain Core statements, run on SQLite through the driver (lingxi.db.prebuilt): SQLAlchemy's statement execution
+    and result processing cost more than the reads themselves (demo data, 20 hits: 0.56 → 0.26 ms CPU, best of 9)."""
+    parameters = {"ids": ids}
+    rows = {row[0]: (*row[:9], _iso(row[9]), _iso(row[10])) for row in _HIT_ROWS.rows(connection, parameters)}
+    return rows, _applicants_by_patent(_HIT_APPLICANTS.rows(connection, parameters))
 
 
 def _applicants_by_patent(rows: Any) -> dict[int, list[str]]:
