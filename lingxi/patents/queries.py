@@ -78,9 +78,8 @@ def _most_advanced(patents: list[Patent]) -> Patent:
 # 3.9 ms on the demo data; these plain rows 0.6 ms). Orders are those of the Patent relationships. On SQLite they
 # run through the driver (lingxi.db.prebuilt), with the same values (demo data: 0.97 → 0.33 ms CPU per detail).
 _ID = bindparam("patent_id")
-_PATENT = PrebuiltSelect(
-    select(*(Patent.__table__.c[name] for name in ("id", "key", "number_base", *SCALAR_FIELDS,
-                                                   "created_at", "updated_at"))).where(Patent.id == _ID))
+_PATENT_KEYS = ("id", "key", "number_base", *SCALAR_FIELDS, "created_at", "updated_at")
+_PATENT = PrebuiltSelect(select(*(Patent.__table__.c[name] for name in _PATENT_KEYS)).where(Patent.id == _ID))
 _CLASSIFICATIONS = PrebuiltSelect(
     select(PatentClassification.scheme, PatentClassification.code, PatentClassification.is_main)
     .where(PatentClassification.patent_id == _ID)
@@ -110,7 +109,6 @@ _FAMILY = PrebuiltSelect(
 _REVISIONS = PrebuiltSelect(
     select(PatentRevision.changed_at, PatentRevision.job_id, PatentRevision.changes)
     .where(PatentRevision.patent_id == _ID).order_by(PatentRevision.id))
-_PATENT_KEYS = ("id", "key", "number_base", *SCALAR_FIELDS, "created_at", "updated_at")
 _MENTION_KEYS = ("role", "name", "party_id", "party_name", "party_type", "province", "city", "country", "state",
                  "location_city")
 _CITATION_KEYS = ("number", "country", "kind", "date", "name", "category", "npl_text", "cited_base")

@@ -18,12 +18,13 @@ _UNIFIED_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Every character that folds (_fold) into a unified CJK ideograph without being one: compatibility ideographs,
 # radicals, circled/annotation/squared ideographs, Hangzhou numerals (tests/test_search_highlight.py checks the whole
 # of Unicode). A text without any finds a unified-CJK term exactly where its folded copy would.
-FOLDS_INTO_CJK = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u32ff\uf900-\ufaff"
-                            "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+_FOLDING_IN_BMP = "\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u32ff\uf900-\ufaff"
+_FOLDING_BEYOND_BMP = "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f"
+FOLDS_INTO_CJK = re.compile(f"[{_FOLDING_IN_BMP}{_FOLDING_BEYOND_BMP}]")
 # … split for speed: a class of BMP characters only is matched from a bitmap, three times faster over a text than
 # the whole class (checked once per text marked); the rare text beyond the BMP is searched for the rest as well.
-_FOLDS_IN_BMP = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u32ff\uf900-\ufaff]")
-_FOLDS_BEYOND_BMP = re.compile("[\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+_FOLDS_IN_BMP = re.compile(f"[{_FOLDING_IN_BMP}]")
+_FOLDS_BEYOND_BMP = re.compile(f"[{_FOLDING_BEYOND_BMP}]")
 
 
 def _may_fold_into_cjk(text: str) -> bool:
@@ -102,7 +103,8 @@ class Highlighter:
         else:
             start, end = _best_window(spans, len(text), width)
             if single and not any(s < start < e or s < end < e for s, e in spans):  # the window cuts no mark
-                return ("…" if start > 0 else "") + self._mark_single(text[start:end]) + ("…" if end < len(text) else "")
+                marked = self._mark_single(text[start:end])
+                return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")
         # Escaping character by character commutes with joining: the window is escaped once, with two control
         # characters standing in for the tags (dozens of html.escape calls per text were most of marking it)
         sentinels = "\x00" not in text and "\x01" not in text

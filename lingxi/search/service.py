@@ -355,9 +355,7 @@ class SearchService:
                 # word the bound is within a quarter of the true count (bench/search_scale.py's broad words), so
                 # seldom many more (at worst, an OR of many disjoint common words, ONE_PASS_SHARE times more).
                 sample = self._sample_percent(at_least)
-                aggregation = {**counting, "sample": {"filter": f"bucket:[0 TO {sample - 1}]",
-                                                      "aggs": _facet_aggregation(request.facet_size)}}
-                result = searcher.aggregate(query, aggregation)
+                result = searcher.aggregate(query, {**counting, **_sampled_facets(sample, request.facet_size)})
                 return (int(result["hits"]["value"]),
                         _facet_counts(result["sample"], SAMPLE_BUCKETS / sample), sample)
             guess = hits_guess(searcher, tree)
@@ -378,9 +376,7 @@ class SearchService:
                 # (Not for one word: its count is one list, cheap to walk twice, and its guess nearly right, so a
                 # sample guessed too large for a word that ends up under the limit would be counted for nothing.)
                 sample = self._sample_percent(max(guess, self.facet_exact_limit + 1))
-                aggregation = {**counting, "sample": {"filter": f"bucket:[0 TO {sample - 1}]",
-                                                      "aggs": _facet_aggregation(request.facet_size)}}
-                result = searcher.aggregate(query, aggregation)
+                result = searcher.aggregate(query, {**counting, **_sampled_facets(sample, request.facet_size)})
                 total = int(result["hits"]["value"])
                 if total > self.facet_exact_limit and sample >= self._sample_percent(total):
                     return total, _facet_counts(result["sample"], SAMPLE_BUCKETS / sample), sample
@@ -544,6 +540,11 @@ def _facet_aggregation(size: int) -> dict[str, dict]:
     aggregation = {name: {"terms": {"field": field, "size": size}} for name, field in FACETS.items()}
     aggregation["year"] = {"terms": {"field": "year", "size": 200, "order": {"_key": "desc"}}}
     return aggregation
+
+
+def _sampled_facets(sample: int, size: int) -> dict[str, dict]:
+    """The facet aggregation over the documents of buckets below `sample` only ("sample" in the result)."""
+    return {"sample": {"filter": f"bucket:[0 TO {sample - 1}]", "aggs": _facet_aggregation(size)}}
 
 
 def _facet_counts(result: dict, scale: float = 1.0) -> dict[str, list[dict]]:
