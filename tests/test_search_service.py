@@ -21,6 +21,7 @@ from lingxi.search.hooks import index_updater
 from lingxi.search.query import QuerySyntaxError
 from lingxi.search.service import SearchRequest, SearchService
 from lingxi.settings import Settings
+from lingxi.text.segment import add_terms
 
 POSTGRES_URL = os.environ.get("LINGXI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -317,6 +318,19 @@ def test_a_long_lived_service_finds_what_imports_add_to_queries_it_has_answered(
         assert answers[0].hits[0].highlights["title"] == "一种<mark>量子纠缠</mark>测温装置"
     finally:
         db.dispose()
+
+
+def test_compiled_queries_are_cut_afresh_after_the_dictionary_changes(searchable):
+    # A kept query holds its words as they were cut when it was compiled; a term added since (add_terms) may cut
+    # the same text differently, so the service must not answer with the old compilation.
+    settings, db = searchable
+    service = SearchService(settings, db)
+    service.search(SearchRequest("灵犀储能池"))
+    service.search(SearchRequest("灵犀储能池"))
+    assert len(service._compiled_queries) == 1
+    add_terms(["灵犀储能池"])
+    service.search(SearchRequest("灵犀储能池"))
+    assert len(service._compiled_queries) == 2
 
 
 def test_facets_are_exact_below_the_limit_and_sampled_estimates_above_it(searchable):

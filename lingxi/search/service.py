@@ -39,6 +39,7 @@ from lingxi.search.keyword import SAMPLE_BUCKETS, KeywordIndex
 from lingxi.search.query import And, Node, Not, Or, QuerySyntaxError, Term, parse_query, terms_of
 from lingxi.search.vector_jobs import VectorIndexManager, VectorStatus, vector_manager
 from lingxi.settings import Settings
+from lingxi.text.segment import dictionary_changes
 
 MODES = ("keyword", "semantic", "hybrid")
 SORTS = ("relevance", "date", "date_asc")
@@ -255,14 +256,15 @@ class SearchService:
         queries come again and again, and compiling one (cutting its words, building Tantivy's query objects) was
         a tenth of a search call. What a compiled query matches and how it scores depend on the tree alone; the
         index's frequencies only choose how it is evaluated (compile._driven), and the size in the key has them
-        chosen afresh as the collection grows. A query that looked applicants up in the database (AP=) is never
-        kept: the parties it finds change with imports."""
+        chosen afresh as the collection grows, and the dictionary's changes in the key have its words cut afresh. A
+        query that looked applicants up in the database (AP=) is never kept: the parties it finds change with
+        imports."""
         if tree is None:
             query = tantivy.Query.all_query()
             return query, query
         if self._compiled_index is not index:  # a rebuilt index (another schema object): start afresh
             self._compiled_queries, self._compiled_index = {}, index
-        key = (tree, compiler.searcher.num_docs if compiler.searcher is not None else None)
+        key = (tree, compiler.searcher.num_docs if compiler.searcher is not None else None, dictionary_changes())
         compiled = self._compiled_queries.get(key)
         if compiled is not None:
             return compiled

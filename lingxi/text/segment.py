@@ -71,13 +71,23 @@ def _segmenter() -> _Segmenter:
     return _Segmenter()
 
 
+_dictionary_changes = 0
+
+
 def add_terms(terms: list[str]) -> None:
     """Register extra domain terms (e.g. an operator's chain taxonomy keywords) for this process."""
+    global _dictionary_changes
     seg = _segmenter()
     for term in terms:
         if term.strip():
             seg.add_term(term.strip())
     _segment_short.cache_clear()  # a new word can change how a text is cut
+    _dictionary_changes += 1
+
+
+def dictionary_changes() -> int:
+    """How often add_terms changed this process's dictionary: what was cut before may be cut differently now."""
+    return _dictionary_changes
 
 
 def _tokens(pieces: list[str]) -> list[str]:
