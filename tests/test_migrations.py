@@ -73,3 +73,37 @@ def test_upgrading_a_database_with_market_data_keeps_it_and_marks_what_push_anno
             assert len(connection.execute(select(listings.tables["market_listing_patents"])).all()) == 3
     finally:
         db.dispose()
+
+
+def test_a_migration_that_fails_halfway_leaves_the_database_as_it_was(database_url):
+    """0016 adds a column to market_listings, then to open_licence_declarations: when the second step fails, the
+    first is undone and the version stays, so that once the cause is removed the upgrade runs cleanly."""
+    import pytest
+    from alembic import command
+    from sqlalchemy import text
+
+    from lingxi.db.engine import make_engine
+    from lingxi.db.migrate import alembic_config, upgrade_to_head
+
+    engine = make_engine(database_url)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0015")
+        with engine.begin() as connection:  # what makes the second step fail: the column is there already
+            connection.execute(text("ALTER TABLE open_licence_declarations ADD COLUMN push_announced BOOLEAN"))
+        with pytest.raises(Exception, match="push_announced"):
+            upgrade_to_head(engine)
+        with engine.connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("market_listings")}
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert "push_announced" not in columns and version == "0015"
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE open_licence_declarations DROP COLUMN push_announced"))
+        upgrade_to_head(engine)
+        with engine.connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("market_listings")}
+        assert "push_announced" in columns
+    finally:
+        engine.dispose()

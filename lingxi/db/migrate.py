@@ -19,7 +19,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    """Migrate to the newest schema in one transaction: a migration that fails leaves the database as it was."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            # Python's sqlite3 opens a transaction only before a data change, so DDL ran outside any: the steps of
+            # a migration before the one that failed stayed (a column added, the version not moved on), and the
+            # next start failed on them. SQLite's DDL is transactional once the transaction is opened first.
+            connection.exec_driver_sql("BEGIN")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
