@@ -184,6 +184,12 @@ def test_token_lifecycle_and_password_change(platform):
     assert second.get("/api/auth/me").status_code == 401
     wrong = first.post("/api/auth/password", json={"current_password": "nope", "new_password": "new-pass-12"})
     assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "current_password"
+    # Both tokens were made by the broker: the one issued for a password as well as the one made with a token
+    admin = api_client(platform, "admin")
+    broker = first.get("/api/auth/me").json()["id"]
+    log = admin.get("/api/audit", params={"entity": "api_tokens", "page_size": 200}).json()["items"]
+    made = [e for e in log if e["action"] == "create" and e["after"]["user_id"] == broker]
+    assert len(made) >= 2 and {e["actor_name"] for e in made} == {"broker"}
 
 
 def test_browser_sessions_need_the_csrf_token_to_change_anything(platform):

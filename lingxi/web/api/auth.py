@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lingxi.accounts import credentials
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.users import authenticate, change_password, principal_for
+from lingxi.db.audit import acting_as
 from lingxi.errors import NotAuthenticated
 from lingxi.web.api.schemas import ERROR_RESPONSES
 from lingxi.web.deps import api_principal, db_session
@@ -58,7 +59,9 @@ def issue_token(body: Credentials, session: Session = Depends(db_session, scope=
     user = authenticate(session, body.username, body.password)
     if user is None:
         raise NotAuthenticated("wrong username or password")
-    secret, token = credentials.create_api_token(session, principal_for(user), body.token_name)
+    principal = principal_for(user)
+    acting_as(session, principal)  # no credentials came with the request: the password just proved who it is
+    secret, token = credentials.create_api_token(session, principal, body.token_name)
     return NewToken(token=secret, id=token.id, name=token.name, prefix=token.prefix)
 
 
