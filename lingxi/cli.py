@@ -201,12 +201,15 @@ def demo_command(
     )
 
 
+WorkersOption = Annotated[int, typer.Option(help="Worker processes (one per core serves the most requests).")]
+
+
 @app.command("serve")
 def serve_command(
     home: HomeOption = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes (one per core serves the most requests).")] = 1,
+    workers: WorkersOption = 1,
 ) -> None:
     """Run the web platform."""
     import os
@@ -231,6 +234,7 @@ def up_command(
     home: HomeOption = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Set up the data directory, load the demo data on first start, and run the web platform."""
     from lingxi.demo.areas import seed_area_demos
@@ -244,7 +248,7 @@ def up_command(
             run_tagging(db)
             seed_area_demos(db)
     console.print(f"Lingxi is running at http://{host or settings.host}:{port or settings.port}  (data: {settings.home})")
-    serve_command(home=settings.home, host=host, port=port)
+    serve_command(home=settings.home, host=host, port=port, workers=workers)
 
 
 def main() -> None:

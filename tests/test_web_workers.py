@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -90,3 +91,37 @@ def test_a_port_already_taken_is_an_error_not_a_shared_port(tmp_path):
         assert second.returncode != 0
         assert "cannot listen" in second.stderr + second.stdout
         assert httpx.get(f"{base}/api/health").status_code == 200
+
+
+def test_up_serves_with_the_workers_asked_for(tmp_path):
+    # `lingxi up` (make run) loads the demo on first start, then serves like `serve`: a home with a (small) demo
+    # already loaded goes straight to serving, here with one worker per core
+    from lingxi.db import open_database
+    from lingxi.demo.loader import load_demo
+    from serving import free_port
+
+    home = tmp_path / "home"
+    home.mkdir()
+    db = open_database(f"sqlite:///{home / 'lingxi.db'}")
+    load_demo(db, size=150)
+    db.dispose()
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in ("LINGXI_DATABASE_URL", "LINGXI_HOME")}
+    env["LINGXI_EMBED_IN_BACKGROUND"] = "false"
+    with open(tmp_path / "up.log", "wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "lingxi.cli", "up", "--home", str(home), "--port", str(port),
+                                   "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "up.log").read_text()
+                time.sleep(0.2)
+        listening = _sockets_on(port, "0A")
+        assert len([pid for pid in _children(server.pid) if _socket_inodes(pid) & listening]) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
