@@ -23,9 +23,9 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(home: Path, database_url: str | None = None, embed_in_background: bool = False,
-                   workers: int = 1):
-    """Yield the base URL of `lingxi serve` on `home` (and `database_url`, default the home's SQLite file), run
-    with `workers` worker processes.
+                   workers: int = 1, command: str = "serve"):
+    """Yield the base URL of `lingxi serve` (or another command that serves, `up`) on `home` (and `database_url`,
+    default the home's SQLite file), run with `workers` worker processes.
 
     The server's background embedding for semantic search is off unless a test asks for it: it would spend a
     minute of CPU on the demo data behind every other test's back.
@@ -38,7 +38,7 @@ def running_server(home: Path, database_url: str | None = None, embed_in_backgro
     log_path = home / f"server-{port}.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "lingxi.cli", "serve", "--home", str(home), "--port", str(port),
+            [sys.executable, "-m", "lingxi.cli", command, "--home", str(home), "--port", str(port),
              "--workers", str(workers)],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )

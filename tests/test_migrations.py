@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from lingxi.db import open_database
 from lingxi.db.base import Base
@@ -78,9 +79,7 @@ def test_upgrading_a_database_with_market_data_keeps_it_and_marks_what_push_anno
 def test_a_migration_that_fails_halfway_leaves_the_database_as_it_was(database_url):
     """0016 adds a column to market_listings, then to open_licence_declarations: when the second step fails, the
     first is undone and the version stays, so that once the cause is removed the upgrade runs cleanly."""
-    import pytest
     from alembic import command
-    from sqlalchemy import text
 
     from lingxi.db.engine import make_engine
     from lingxi.db.migrate import alembic_config, upgrade_to_head

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
+from lingxi.db import open_database
+from lingxi.demo.loader import load_demo
 from serving import running_server
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -53,7 +54,7 @@ def _socket_inodes(pid: int) -> set[str]:
 
 
 def _server_pid(port: int) -> int:
-    listing = subprocess.run(["pgrep", "-f", f"lingxi.cli serve .*--port {port}"], capture_output=True, text=True)
+    listing = subprocess.run(["pgrep", "-f", f"lingxi.cli (serve|up) .*--port {port}"], capture_output=True, text=True)
     return int(listing.stdout.split()[0])
 
 
@@ -96,32 +97,10 @@ def test_a_port_already_taken_is_an_error_not_a_shared_port(tmp_path):
 def test_up_serves_with_the_workers_asked_for(tmp_path):
     # `lingxi up` (make run) loads the demo on first start, then serves like `serve`: a home with a (small) demo
     # already loaded goes straight to serving, here with one worker per core
-    from lingxi.db import open_database
-    from lingxi.demo.loader import load_demo
-    from serving import free_port
-
-    home = tmp_path / "home"
-    home.mkdir()
-    db = open_database(f"sqlite:///{home / 'lingxi.db'}")
+    db = open_database(f"sqlite:///{tmp_path / 'lingxi.db'}")
     load_demo(db, size=150)
     db.dispose()
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key not in ("LINGXI_DATABASE_URL", "LINGXI_HOME")}
-    env["LINGXI_EMBED_IN_BACKGROUND"] = "false"
-    with open(tmp_path / "up.log", "wb") as log:
-        server = subprocess.Popen([sys.executable, "-m", "lingxi.cli", "up", "--home", str(home), "--port", str(port),
-                                   "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "up.log").read_text()
-                time.sleep(0.2)
+    with running_server(tmp_path, workers=2, command="up") as base:
+        port = int(base.rsplit(":", 1)[1])
         listening = _sockets_on(port, "0A")
-        assert len([pid for pid in _children(server.pid) if _socket_inodes(pid) & listening]) == 2
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        assert len([pid for pid in _children(_server_pid(port)) if _socket_inodes(pid) & listening]) == 2
