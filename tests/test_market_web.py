@@ -116,6 +116,9 @@ def test_pages_render_in_chinese_and_english_and_forms_post_with_csrf(platform):
         page = client.get(path)
         assert page.status_code == 200 and marker in page.text, path
     assert "逾期未备案" in client.get("/market/deals").text
+    for wrong in ({"max_fee": "很多"}, {"page": "-1"}, {"status": "sold"}):  # the page says what is wrong
+        page = client.get("/market/open-licences", params=wrong)
+        assert page.status_code == 200 and 'id="open-licences"' in page.text and 'role="alert"' in page.text, wrong
     assert "Deal desk" in client.get("/market/deals", params={"lang": "en"}).text
     client.get("/market", params={"lang": "zh"})
 

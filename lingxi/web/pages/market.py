@@ -152,8 +152,8 @@ def open_licence_market(request: Request, field: str | None = None, max_fee: str
         result = open_licences.market(session, principal, field=field or None, max_fee=max_fee or None,
                                       holder_type=holder_type or None, q=q or None, status=status or "published",
                                       page=page, page_size=20)
-    except InvalidInput as error:
-        error, result = error.message, {"items": [], "total": 0, "page": 1, "page_size": 20, "pages": 1}
+    except InvalidInput as invalid:
+        error, result = invalid.message, {"items": [], "total": 0, "page": 1, "page_size": 20, "pages": 1}
     return render(request, "market/open_licences.html", result=result, error=error, holder_types=HOLDER_TYPES,
                   filters={"field": field, "max_fee": max_fee, "holder_type": holder_type, "q": q, "status": status},
                   may_post=principal.can(MARKET_POST))
