@@ -192,6 +192,19 @@ def test_token_lifecycle_and_password_change(platform):
     assert len(made) >= 2 and {e["actor_name"] for e in made} == {"broker"}
 
 
+def test_an_id_beyond_64_bits_is_the_callers_error_not_the_servers(platform):
+    # The database refuses such a number (SQLite's driver cannot bind it, PostgreSQL finds it out of range)
+    huge = "9" * 25
+    client = api_client(platform, "operator")
+    for path in (f"/api/demands/{huge}", f"/api/patents/{huge}/value", f"/api/organisations/{huge}",
+                 f"/api/demands/{2**31}"):  # PostgreSQL's INTEGER ends at 2**31 - 1
+        answer = client.get(path)
+        assert answer.status_code in (404, 422), (path, answer.text)
+        assert answer.json()["error"]["code"] in ("not_found", "invalid_input")
+    assert client.get("/api/auth/me").status_code == 200  # the connection is still usable
+    assert browser_session(platform, "operator").get(f"/enterprises/{huge}").status_code in (404, 422)
+
+
 def test_browser_sessions_need_the_csrf_token_to_change_anything(platform):
     client = browser_session(platform, "enterprise")
     account = client.get("/account")

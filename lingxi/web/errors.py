@@ -10,11 +10,13 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lingxi.errors import Conflict, InvalidInput, LingxiError, NotAuthenticated, NotFound, PermissionDenied
 from lingxi.web.deps import LoginRequired
 
+NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # SQLSTATE
 STATUS = {NotAuthenticated: 401, PermissionDenied: 403, NotFound: 404, InvalidInput: 422, Conflict: 409}
 
 
@@ -24,6 +26,14 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _out_of_range(request: Request):
+    message = "a number is too large: an id, count or amount beyond what the database stores"
+    if is_api(request):
+        return JSONResponse(error_body("invalid_input", message), 422)
+    from lingxi.web.templating import render_error
+    return render_error(request, 422, "invalid_input", message)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -60,6 +70,20 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=error.headers)
         from lingxi.web.templating import render_error
         return render_error(request, error.status_code, code, str(error.detail))
+
+    # An id or number beyond the database's integers (/api/demands/99999999999999999999) parses as a Python int and
+    # is refused by the database: the caller's input, not a fault of ours. Any other overflow or data error is a bug.
+    @app.exception_handler(OverflowError)
+    async def number_beyond_sqlite(request: Request, error: OverflowError):
+        if "SQLite INTEGER" not in str(error):
+            raise error
+        return _out_of_range(request)
+
+    @app.exception_handler(DataError)
+    async def number_beyond_postgresql(request: Request, error: DataError):
+        if getattr(error.orig, "sqlstate", None) != NUMERIC_VALUE_OUT_OF_RANGE:
+            raise error
+        return _out_of_range(request)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception):
