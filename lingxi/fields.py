@@ -36,11 +36,11 @@ def money(value, field: str, required: bool = True) -> Decimal | None:
         raise InvalidInput(f"{field} must be an amount in yuan, got {value!r}", field=field) from None
     if not amount.is_finite() or amount < 0:
         raise InvalidInput(f"{field} must be zero or more, got {value!r}", field=field)
+    if amount >= Decimal("1e16"):  # first: quantize fails (InvalidOperation) on amounts of 27 digits and more
+        raise InvalidInput(f"{field} is too large: {value!r}", field=field)
     if amount != amount.quantize(CENT):
         raise InvalidInput(f"{field} must not have more than two decimal places (fen); {value!r} has more than two "
                            "decimals", field=field)
-    if amount >= Decimal("1e16"):
-        raise InvalidInput(f"{field} is too large: {value!r}", field=field)
     return amount.quantize(CENT)
 
 

@@ -226,6 +226,8 @@ def test_programme_files_are_checked_with_the_place_of_each_error(db):
                 good + "  - {key: a, name_zh: 甲, unit: 件, computation: nope}"))
         with pytest.raises(InvalidInput, match=r"indicator 1 \(a\): unit '万元' does not fit pushes"):
             programmes.parse_programme(good + "  - {key: a, name_zh: 甲, unit: 万元, computation: pushes}")
+        with pytest.raises(InvalidInput, match="not valid YAML: month must be in 1..12"):
+            programmes.parse_programme(good.replace("key: park-1", "key: park-1\nstarts: 2026-13-01"))
         with pytest.raises(InvalidInput, match="target year 2030 is outside"):
             programmes.parse_programme(good + "  - {key: a, name_zh: 甲, unit: 条, computation: pushes, "
                                               "target: {kind: yearly, values: {2030: 5}}}")

@@ -123,6 +123,9 @@ def test_money_is_exact_and_received_never_exceeds_the_contract(world):
     with pytest.raises(InvalidInput, match="would exceed the contract amount"):
         with db.sessions() as session, session.begin():
             deals.record_payment(session, OPERATOR, deal["id"], "0.01", "2026-05-01", deal["version"], today=TODAY)
+    with pytest.raises(InvalidInput, match="too large"):  # 30 digits: more than a Decimal can quantize to fen
+        with db.sessions() as session, session.begin():
+            deals.record_payment(session, OPERATOR, deal["id"], "9" * 30, "2026-05-01", deal["version"], today=TODAY)
     with pytest.raises(InvalidInput, match="more than two decimals"):
         with db.sessions() as session, session.begin():
             deals.record_payment(session, OPERATOR, deal["id"], "0.001", "2026-05-01", deal["version"], today=TODAY)

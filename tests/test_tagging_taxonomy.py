@@ -76,6 +76,8 @@ def test_validation_names_node_and_field():
     assert "field colour: unknown field" in problems
     with pytest.raises(TaxonomyError, match="not valid YAML"):
         from_yaml("name: [unclosed")
+    with pytest.raises(TaxonomyError, match="not valid YAML: day is out of range"):  # PyYAML: ValueError
+        from_yaml("name: 光伏\nversion_date: 2026-02-30")
     cyclic = yaml.safe_load(SMALL)
     cyclic["nodes"][0]["parent"] = "cathode"
     with pytest.raises(TaxonomyError, match="cycle"):

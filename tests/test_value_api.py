@@ -79,6 +79,9 @@ def test_profiles_are_read_by_all_and_edited_as_new_versions_by_operators(platfo
     assert saved.json()["version"] == 2 and saved.json()["grade_thresholds"]["A"] == 70
     as_json = operator.post("/api/value/profiles", json={**data, "grade_thresholds": {"A": 72, "B": 55, "C": 40}})
     assert as_json.status_code == 201 and as_json.json()["version"] == 3
+    impossible = operator.post("/api/value/profiles", content=edited.encode() + b"\nreviewed: 2026-02-30\n",
+                               headers=headers)  # PyYAML raises ValueError, not YAMLError, for this date
+    assert impossible.status_code == 422 and "not valid YAML" in impossible.json()["error"]["message"]
     bad = operator.post("/api/value/profiles", json={**data, "weights": {"moral": {"weight": 1, "indicators": {}}}})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "weights.moral"
     versions = enterprise.get("/api/value/profiles", params={"all": "true"}).json()

@@ -41,7 +41,7 @@ def parse_programme(text: str, where: str = "programme") -> dict[str, Any]:
     """Read and check a programme file; every error names the indicator and the field."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date (2026-02-30)
         raise InvalidInput(f"{where}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise InvalidInput(f"{where}: a programme is a mapping with key, name, region, years and indicators")

@@ -250,6 +250,6 @@ def valid_pattern(pattern: str) -> bool:
 def from_yaml(text: str, source: str = "taxonomy") -> Taxonomy:
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date (2026-02-30)
         raise TaxonomyError(source, [f"not valid YAML: {error}"]) from None
     return from_dict(data, source)

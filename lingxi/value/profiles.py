@@ -73,7 +73,7 @@ def parse(text: str) -> dict[str, Any]:
     """A profile from YAML or JSON text (JSON is YAML)."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date (2026-02-30)
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ProfileError(f"not valid YAML or JSON{where}: {getattr(error, 'problem', error)}") from None
