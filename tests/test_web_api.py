@@ -127,6 +127,20 @@ def test_an_enterprise_cannot_read_or_change_another_enterprise(platform):
     assert latest["after"] == {"contact_name": "许航（研发）"} and latest["before"]["contact_name"] == "许航"
 
 
+def test_an_organisation_file_cannot_be_broken_by_a_change(platform):
+    # What the database would refuse is the caller's error, with the field named, and the file stays as it was
+    operator = api_client(platform, "operator")
+    own_id = api_client(platform, "enterprise").get("/api/auth/me").json()["organisation_id"]
+    other = operator.get(f"/api/organisations/{_organisation_id(operator, '云川晶硅')}").json()
+    before = operator.get(f"/api/organisations/{own_id}").json()
+    for change, status, field in (({"name": None}, 422, "name"), ({"name": "  "}, 422, "name"),
+                                  ({"kind": None}, 422, "kind"), ({"party_id": -1}, 422, "party_id"),
+                                  ({"name": other["name"]}, 409, "name")):
+        answer = operator.patch(f"/api/organisations/{own_id}", json=change)
+        assert answer.status_code == status and answer.json()["error"]["field"] == field, (change, answer.text)
+    assert operator.get(f"/api/organisations/{own_id}").json() == before
+
+
 def test_conventions_pages_errors_and_iso_dates(platform):
     client = api_client(platform, "operator")
     page = client.get("/api/patents", params={"page": 2, "page_size": 5}).json()

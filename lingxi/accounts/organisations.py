@@ -18,7 +18,7 @@ from lingxi.accounts.roles import (
     STATS_READ,
     require,
 )
-from lingxi.db.models import Organisation
+from lingxi.db.models import Organisation, Party
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
@@ -73,10 +73,7 @@ def get_organisation(session: Session, actor: Principal, organisation_id: int) -
 def create_organisation(session: Session, actor: Principal, **fields) -> Organisation:
     require(actor, ORGANISATIONS_EDIT_ALL)
     values = _clean(fields)
-    if not values.get("name") or not values.get("kind"):
-        raise InvalidInput("an organisation needs a name and a kind", field="name" if not values.get("name") else "kind")
-    if session.scalar(select(Organisation.id).where(Organisation.name == values["name"])):
-        raise Conflict(f"organisation {values['name']!r} exists already", field="name")
+    _check_values(session, {"name": None, "kind": None, **values})
     organisation = Organisation(**values)
     session.add(organisation)
     session.flush()
@@ -93,6 +90,7 @@ def update_organisation(session: Session, actor: Principal, organisation_id: int
     values = _clean(fields)
     if "kind" in values and not actor.can(ORGANISATIONS_EDIT_ALL):
         raise PermissionDenied("only operators may change an organisation's kind", field="kind")
+    _check_values(session, values, organisation_id)
     for name, value in values.items():
         setattr(organisation, name, value)
     session.flush()
@@ -108,6 +106,20 @@ def organisation_counts(session: Session, actor: Principal) -> dict:
         return {value or "—": count for value, count in rows}
 
     return {"by_kind": counts(Organisation.kind), "by_province": counts(Organisation.province)}
+
+
+def _check_values(session: Session, values: dict, organisation_id: int | None = None) -> None:
+    """What the database would refuse, said as the user's error: a missing name or kind, a name another
+    organisation has, a party that does not exist."""
+    for field in ("name", "kind"):
+        if field in values and not values[field]:
+            raise InvalidInput(f"an organisation needs a {field}", field=field)
+    if values.get("name"):
+        other = session.scalar(select(Organisation.id).where(Organisation.name == values["name"]))
+        if other is not None and other != organisation_id:
+            raise Conflict(f"organisation {values['name']!r} exists already", field="name")
+    if values.get("party_id") is not None and session.get(Party, values["party_id"]) is None:
+        raise InvalidInput(f"party {values['party_id']} does not exist", field="party_id")
 
 
 def _kind(kind: str) -> str:
