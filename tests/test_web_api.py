@@ -135,7 +135,7 @@ def test_an_organisation_file_cannot_be_broken_by_a_change(platform):
     before = operator.get(f"/api/organisations/{own_id}").json()
     for change, status, field in (({"name": None}, 422, "name"), ({"name": "  "}, 422, "name"),
                                   ({"kind": None}, 422, "kind"), ({"party_id": -1}, 422, "party_id"),
-                                  ({"name": other["name"]}, 409, "name")):
+                                  ({"name": other["name"]}, 409, "name"), ({"city": "长" * 500}, 422, "city")):
         answer = operator.patch(f"/api/organisations/{own_id}", json=change)
         assert answer.status_code == status and answer.json()["error"]["field"] == field, (change, answer.text)
     assert operator.get(f"/api/organisations/{own_id}").json() == before

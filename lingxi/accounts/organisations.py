@@ -136,6 +136,10 @@ def _clean(fields: dict) -> dict:
             raise InvalidInput(f"unknown field {name!r}", field=name)
         if isinstance(value, str):
             value = value.strip() or None
+            limit = getattr(Organisation.__table__.c[name].type, "length", None)
+            if value is not None and limit is not None and len(value) > limit:
+                # SQLite would keep it, PostgreSQL refuses it: the same answer on both
+                raise InvalidInput(f"{name} is longer than {limit} characters", field=name)
         values[name] = value
     if values.get("kind") is not None:
         _kind(values["kind"])

@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from lingxi.errors import Conflict, InvalidInput, LingxiError, NotAuthenticated, NotFound, PermissionDenied
 from lingxi.web.deps import LoginRequired
 
-NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # SQLSTATE
+NUMERIC_VALUE_OUT_OF_RANGE, STRING_DATA_RIGHT_TRUNCATION = "22003", "22001"  # SQLSTATE
+OUT_OF_RANGE = "a number is too large: an id, count or amount beyond what the database stores"
 STATUS = {NotAuthenticated: 401, PermissionDenied: 403, NotFound: 404, InvalidInput: 422, Conflict: 409}
 
 
@@ -28,8 +29,7 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _out_of_range(request: Request):
-    message = "a number is too large: an id, count or amount beyond what the database stores"
+def _invalid(request: Request, message: str):
     if is_api(request):
         return JSONResponse(error_body("invalid_input", message), 422)
     from lingxi.web.templating import render_error
@@ -77,13 +77,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def number_beyond_sqlite(request: Request, error: OverflowError):
         if "SQLite INTEGER" not in str(error):
             raise error
-        return _out_of_range(request)
+        return _invalid(request, OUT_OF_RANGE)
 
     @app.exception_handler(DataError)
-    async def number_beyond_postgresql(request: Request, error: DataError):
-        if getattr(error.orig, "sqlstate", None) != NUMERIC_VALUE_OUT_OF_RANGE:
-            raise error
-        return _out_of_range(request)
+    async def value_beyond_postgresql(request: Request, error: DataError):
+        state = getattr(error.orig, "sqlstate", None)
+        if state == NUMERIC_VALUE_OUT_OF_RANGE:
+            return _invalid(request, OUT_OF_RANGE)
+        if state == STRING_DATA_RIGHT_TRUNCATION:  # a text over its column's length that no service checked
+            return _invalid(request, "a text is longer than the database keeps for it")
+        raise error
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception):
