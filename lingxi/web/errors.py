@@ -29,9 +29,9 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _invalid(request: Request, message: str):
+def _invalid(request: Request, message: str, field: str | None = None):
     if is_api(request):
-        return JSONResponse(error_body("invalid_input", message), 422)
+        return JSONResponse(error_body("invalid_input", message, field), 422)
     from lingxi.web.templating import render_error
     return render_error(request, 422, "invalid_input", message)
 
@@ -58,10 +58,7 @@ def install_error_handlers(app: FastAPI) -> None:
         location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "form")]
         field = ".".join(location) or None
         message = f"{field}: {first['msg']}" if field else first["msg"]
-        if is_api(request):
-            return JSONResponse(error_body("invalid_input", message, field), 422)
-        from lingxi.web.templating import render_error
-        return render_error(request, 422, "invalid_input", message)
+        return _invalid(request, message, field)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
