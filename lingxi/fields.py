@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
 
 from lingxi.errors import InvalidInput
 
@@ -114,3 +117,12 @@ def ids(values, field: str) -> list[int]:
 def plain(value: Decimal | None) -> str | None:
     """Decimals travel as text so no client rounds them."""
     return None if value is None else str(value)
+
+
+def yaml_document(text: str) -> Any:
+    """yaml.safe_load of a user's text; every way it can be malformed raises yaml.YAMLError. (PyYAML raises
+    ValueError for an impossible date such as 2026-02-30.)"""
+    try:
+        return yaml.safe_load(text)
+    except ValueError as error:
+        raise yaml.YAMLError(str(error)) from None

@@ -21,6 +21,7 @@ from lingxi.accounts.roles import (
 from lingxi.db.models import Organisation, Party
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from lingxi.fields import text as checked_text
 
 # Labels in both languages are in the web messages (orgkind.*).
 ORGANISATION_KINDS = ("university", "institute", "soe", "enterprise", "operations_centre", "service_agency",
@@ -135,11 +136,9 @@ def _clean(fields: dict) -> dict:
         if name not in EDITABLE_FIELDS:
             raise InvalidInput(f"unknown field {name!r}", field=name)
         if isinstance(value, str):
-            value = value.strip() or None
+            # Held to its column's length: SQLite would keep a longer text, PostgreSQL refuses it
             limit = getattr(Organisation.__table__.c[name].type, "length", None)
-            if value is not None and limit is not None and len(value) > limit:
-                # SQLite would keep it, PostgreSQL refuses it: the same answer on both
-                raise InvalidInput(f"{name} is longer than {limit} characters", field=name)
+            value = checked_text(value, name, required=False, limit=limit) if limit else value.strip() or None
         values[name] = value
     if values.get("kind") is not None:
         _kind(values["kind"])

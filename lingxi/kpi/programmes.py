@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lingxi import fields
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import KPI_MANAGE, STATS_READ, require
 from lingxi.db.models import IndicatorAdjustment, Patent, PatentFlag, Programme, ProgrammeIndicator
@@ -40,8 +41,8 @@ def template_paths() -> list[Path]:
 def parse_programme(text: str, where: str = "programme") -> dict[str, Any]:
     """Read and check a programme file; every error names the indicator and the field."""
     try:
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date (2026-02-30)
+        data = fields.yaml_document(text)
+    except yaml.YAMLError as error:
         raise InvalidInput(f"{where}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise InvalidInput(f"{where}: a programme is a mapping with key, name, region, years and indicators")

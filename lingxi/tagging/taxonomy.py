@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from lingxi import fields
+
 KINDS = ("chain", "classification", "custom")
 STREAMS = ("upstream", "midstream", "downstream")
 STREAM_LABELS = {"upstream": ("上游", "Upstream"), "midstream": ("中游", "Midstream"),
@@ -249,7 +251,7 @@ def valid_pattern(pattern: str) -> bool:
 
 def from_yaml(text: str, source: str = "taxonomy") -> Taxonomy:
     try:
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date (2026-02-30)
+        data = fields.yaml_document(text)
+    except yaml.YAMLError as error:
         raise TaxonomyError(source, [f"not valid YAML: {error}"]) from None
     return from_dict(data, source)

@@ -20,6 +20,7 @@ import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from lingxi import fields
 from lingxi.db.models import ValueProfile
 from lingxi.value.vocabulary import DIMENSIONS, INDICATORS
 
@@ -72,8 +73,8 @@ def shipped_indicator_parameters() -> dict[str, Any]:
 def parse(text: str) -> dict[str, Any]:
     """A profile from YAML or JSON text (JSON is YAML)."""
     try:
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date (2026-02-30)
+        data = fields.yaml_document(text)
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ProfileError(f"not valid YAML or JSON{where}: {getattr(error, 'problem', error)}") from None
