@@ -86,13 +86,16 @@ def import_command(
     mapping: Annotated[Path | None, typer.Option(help="Column mapping file (YAML/JSON) for spreadsheets.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding, e.g. gb18030.")] = None,
     batch_size: Annotated[int, typer.Option(help="Records per transaction.")] = 1000,
+    with_description: Annotated[
+        bool, typer.Option("--with-description", help="Keep full-text descriptions 说明书 (left out by default).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import patent files: USPTO XML, USPTO Public Search JSON, Lingxi JSON Lines, Excel/CSV exports."""
     from lingxi.patents.importing import run_import
 
     settings, db = open_home(home)
-    options = ImportOptions(mapping_file=mapping, encoding=encoding)
+    options = ImportOptions(mapping_file=mapping, encoding=encoding, include_description=with_description)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=err_console, disable=as_json) as progress:
@@ -117,6 +120,9 @@ def import_command(
     ):
         table.add_row(label, str(value))
     console.print(table)
+    if summary.descriptions_left_out:
+        console.print(f"Full-text descriptions 说明书 left out: {summary.descriptions_left_out:,} documents had one; "
+                      "import again with --with-description to keep them.")
     if summary.rejection_report:
         console.print(f"Rejections, with file, line/document and reason: [bold]{summary.rejection_report}[/]")
 

@@ -71,6 +71,24 @@ def test_patents_show_us_grant_with_citations(tmp_path, shared_data):
     assert detail["citations"] and detail["classifications"]
 
 
+def test_descriptions_are_kept_only_when_asked_for(tmp_path, shared_data):
+    grant = str(shared_data / "us_uspto_xml" / "US08613112-20131224.XML")
+    first = lingxi_json(tmp_path, "import", grant)
+    assert (first["new"], first["descriptions_left_out"]) == (1, 1)
+    assert lingxi_json(tmp_path, "patents", "show", "US8613112")["description"] is None
+    assert "--with-description" in lingxi(tmp_path / "other", "import", grant).stdout  # the table says so too
+
+    kept = lingxi_json(tmp_path, "import", grant, "--with-description")
+    assert (kept["updated"], kept["descriptions_left_out"]) == (1, 0)
+    description = lingxi_json(tmp_path, "patents", "show", "US8613112")["description"]
+    assert len(description) > 1000
+
+    # Importing the file again without the option keeps the stored description: nothing changes.
+    again = lingxi_json(tmp_path, "import", grant)
+    assert (again["unchanged"], again["updated"], again["descriptions_left_out"]) == (1, 0, 1)
+    assert lingxi_json(tmp_path, "patents", "show", "US8613112")["description"] == description
+
+
 def test_bad_rows_are_reported_and_valid_rows_kept(tmp_path):
     corpus = tmp_path / "mixed.jsonl"
     corpus.write_text(

@@ -19,7 +19,7 @@ IMPORTER = PpubsJsonImporter()
 
 
 def _parse(path: Path) -> list:
-    return list(IMPORTER.parse(path, ImportOptions()))
+    return list(IMPORTER.parse(path, ImportOptions(include_description=True)))
 
 
 @pytest.fixture(scope="module")

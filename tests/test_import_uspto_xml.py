@@ -18,7 +18,7 @@ from lingxi.patents.importers.uspto_xml import UsptoXmlImporter, split_documents
 from lingxi.patents.records import ParsedRecord, PatentRecord, Rejection
 
 IMPORTER = UsptoXmlImporter()
-OPTIONS = ImportOptions()
+OPTIONS = ImportOptions(include_description=True)  # read everything the format holds
 
 # Patent documents per file (sequence listings, which share the weekly files, are not documents of ours).
 DOCUMENTS = {

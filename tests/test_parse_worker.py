@@ -28,6 +28,7 @@ from lingxi.patents.records import ParsedRecord, Rejection
 from lingxi.patents.store import encode_record, load_record, record_from_rows
 
 REPO = Path(__file__).resolve().parent.parent
+FULL = ImportOptions(include_description=True)  # every field the format holds
 XML_FILES = ["ipg060103.small.xml", "ipg120327.196.xml", "ipg130416.small.xml", "pa040101.two.xml"]
 
 
@@ -76,19 +77,19 @@ def test_workers_give_what_parsing_in_process_gives_in_file_order(weekly, monkey
     monkeypatch.setattr(parse_worker, "BLOCK", 7)  # several messages per span
     if span_bytes:
         monkeypatch.setattr(parse_worker, "SPAN_BYTES", span_bytes)
-    expected = in_process(weekly, ImportOptions())
+    expected = in_process(weekly, FULL)
     assert len(expected) > 200 and sum(1 for item in expected if item[0] == "rejection") == 1
-    assert from_workers(weekly, ImportOptions(), workers) == expected
+    assert from_workers(weekly, FULL, workers) == expected
 
 
 def test_spans_cover_every_document_once(weekly):
     """However the file is cut into spans, the workers' shares together are the file's documents, in order."""
-    importer, whole = UsptoXmlImporter(), list(UsptoXmlImporter().parse(weekly, ImportOptions()))
+    importer, whole = UsptoXmlImporter(), list(UsptoXmlImporter().parse(weekly, FULL))
     for span_bytes in (4_000, 77_777, weekly.stat().st_size + 1):
         spans: dict[int, list] = {}
         for share in range(3):
             number, results = share, []
-            for item in importer.parse_spans(weekly, ImportOptions(), share, 3, span_bytes, 5):
+            for item in importer.parse_spans(weekly, FULL, share, 3, span_bytes, 5):
                 if isinstance(item, list):
                     results += item
                 else:
@@ -107,24 +108,29 @@ def test_spans_cover_every_document_once(weekly):
 def test_rejections_from_workers_say_where(weekly, monkeypatch):
     monkeypatch.setattr(parse_worker, "BLOCK", 5)
     monkeypatch.setattr(parse_worker, "SPAN_BYTES", 100_000)
-    (rejection,) = [item[1] for item in from_workers(weekly, ImportOptions(), 2) if item[0] == "rejection"]
+    (rejection,) = [item[1] for item in from_workers(weekly, FULL, 2) if item[0] == "rejection"]
     location = rejection.location
     assert location.file == str(weekly) and location.document == 41 and location.line > 1
     assert location.identifier and rejection.reason.startswith("malformed XML at line ")
 
 
 def test_without_description_nothing_else_changes(weekly):
-    full = [r for r in UsptoXmlImporter().parse(weekly, ImportOptions()) if isinstance(r, ParsedRecord)]
+    full = [r for r in UsptoXmlImporter().parse(weekly, FULL) if isinstance(r, ParsedRecord)]
     bare = list(UsptoXmlImporter().parse(weekly, ImportOptions(include_description=False)))
     assert sum(1 for r in bare if isinstance(r, Rejection)) == 1  # the broken document is still rejected
     bare = [r for r in bare if isinstance(r, ParsedRecord)]
     assert sum(1 for r in full if r.record.description) > 200
     assert [r.record.description for r in bare] == [None] * len(full)
     assert [dataclasses.replace(r.record, description=None) for r in full] == [r.record for r in bare]
+    # Which documents had a description to leave out is known without reading it, in-process and in workers.
+    had_one = [bool(r.record.description) for r in full]
+    assert [r.description_left_out for r in bare] == had_one
+    with parse_worker.ParseWorkers(weekly, "uspto-xml", ImportOptions(), 2) as results:
+        assert [item[1].description_left_out for item in results if item[0] == "record"] == had_one
 
 
 def test_rows_give_back_the_record(weekly):
-    for result in UsptoXmlImporter().parse(weekly, ImportOptions()):
+    for result in UsptoXmlImporter().parse(weekly, FULL):
         if isinstance(result, ParsedRecord):
             prepared = prepare(result.record)
             assert record_from_rows(encode_record(prepared)) == prepared.record

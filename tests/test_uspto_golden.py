@@ -103,7 +103,7 @@ def golden(golden_dir: Path) -> dict[str, dict[str, list[dict[str, str]]]]:
 @pytest.fixture(scope="module")
 def imported(golden_dir: Path) -> dict[str, PatentRecord]:
     """Our records keyed the PatentsView way (D0656296 -> D656296)."""
-    results = list(UsptoXmlImporter().parse(golden_dir / GOLDEN_XML, ImportOptions()))
+    results = list(UsptoXmlImporter().parse(golden_dir / GOLDEN_XML, ImportOptions(include_description=True)))
     rejections = [result for result in results if not isinstance(result, ParsedRecord)]
     assert rejections == []
     records = {}

@@ -5,6 +5,7 @@ The platform runs as `lingxi serve` against SQLite and against PostgreSQL, with 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -253,23 +254,53 @@ def test_wrong_password_does_not_log_in(platform):
     assert forged.status_code == 403
 
 
+def _imported(client: httpx.Client, answer: httpx.Response) -> dict:
+    assert answer.status_code == 202, answer.text
+    deadline = time.monotonic() + 60
+    while (job := client.get(f"/api/imports/{answer.json()['id']}").json())["status"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    return job
+
+
 def test_upload_import_reports_progress_and_rejections(platform, tmp_path):
     operator = api_client(platform, "operator")
     rows = "标题,申请号,申请日,公开(公告)号,申请(专利权)人\n"
     rows += "一种测试用锂电池隔膜,CN202310000001.5,2023-01-05,CN115000001A,青峦大学\n"
     rows += "一种坏日期的专利,CN202310000002.X,2023-13-45,CN115000002A,青峦大学\n"
-    answer = operator.post("/api/imports", files={"file": ("上传测试.csv", rows.encode("gb18030"))})
-    assert answer.status_code == 202, answer.text
-    job_id = answer.json()["id"]
-    deadline = time.monotonic() + 60
-    while (job := operator.get(f"/api/imports/{job_id}").json())["status"] == "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    job = _imported(operator, operator.post("/api/imports", files={"file": ("上传测试.csv", rows.encode("gb18030"))}))
+    job_id = job["id"]
     assert job["status"] == "finished" and job["new"] == 1 and job["rejected"] == 1 and job["percent"] == 100
     report = operator.get(f"/api/imports/{job_id}/rejections.csv")
     assert report.content.startswith("\ufeff".encode()) and "CN202310000002" in report.text
     audit = api_client(platform, "admin").get("/api/audit", params={"entity": "import_jobs"}).json()["items"]
     assert any(e["entity_id"] == str(job_id) and e["actor_name"] == "operator" for e in audit)
+
+
+def test_upload_import_keeps_descriptions_only_when_asked(platform):
+    operator = api_client(platform, "operator")
+    record = {"publication_number": "CN115000009A", "title": "一种带说明书的测试专利", "description": "技术领域\n本发明涉及测试。"}
+    upload = {"file": ("说明书.jsonl", json.dumps(record, ensure_ascii=False).encode())}
+    job = _imported(operator, operator.post("/api/imports", files=upload))
+    assert (job["new"], job["descriptions_left_out"]) == (1, 1)
+    assert operator.get("/api/patents/CN115000009A").json()["description"] is None
+    job = _imported(operator, operator.post("/api/imports", files=upload, data={"with_description": "true"}))
+    assert (job["updated"], job["descriptions_left_out"]) == (1, 0)
+    assert operator.get("/api/patents/CN115000009A").json()["description"] == record["description"]
+
+    # The upload page offers the choice, and a job that left descriptions out says so.
+    browser = browser_session(platform, "operator")
+    page = browser.get("/imports")
+    assert 'name="with_description"' in page.text and "保存说明书全文" in page.text
+    upload = {"file": ("说明书2.jsonl", json.dumps({**record, "publication_number": "CN115000010A"}).encode())}
+    answer = browser.post("/imports", files=upload, data={"csrf_token": csrf_of(page.text)})
+    assert answer.status_code == 303, answer.text
+    job_page = answer.headers["location"]
+    deadline = time.monotonic() + 60
+    while 'data-status="running"' in (shown := browser.get(job_page).text):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert "1 件文献的说明书全文未保存" in shown
 
 
 def test_search_api_answers_field_queries_with_facets_and_errors_with_positions(platform):

@@ -25,6 +25,7 @@ from lingxi.db.audit import acting_as, record_event
 from lingxi.db.models import ImportJob, ImportRejection
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import InvalidInput, NotFound
+from lingxi.patents.importers import ImportOptions
 from lingxi.patents.importing import ImportSummary, run_import
 from lingxi.settings import Settings
 
@@ -38,7 +39,7 @@ def job_view(job: ImportJob) -> dict[str, Any]:
     return {
         "id": job.id, "source": job.source, "status": job.status, "started_at": job.started_at,
         "finished_at": job.finished_at, "new": job.new, "updated": job.updated, "unchanged": job.unchanged,
-        "rejected": job.rejected, "documents_done": processed, "documents_total": total,
+        "rejected": job.rejected, "descriptions_left_out": job.descriptions_left_out, "documents_done": processed, "documents_total": total,
         "percent": 100 if job.status == "finished" else (min(99, round(100 * processed / total)) if total else None),
         "files": job.files or [], "error": job.error,
     }
@@ -72,10 +73,12 @@ def rejection_report_csv(session: Session, actor: Principal, job_id: int) -> byt
 
 
 def start_upload_import(db: Database, settings: Settings, actor: Principal, filename: str, content: BinaryIO,
-                        on_finished: Callable[[ImportSummary], None] | None = None) -> int:
+                        on_finished: Callable[[ImportSummary], None] | None = None,
+                        include_description: bool = False) -> int:
     """Save an uploaded file under the data directory and import it in a background thread; returns the job id.
 
-    `on_finished` runs after the import (the web layer passes the search-index update).
+    `on_finished` runs after the import (the web layer passes the search-index update); `include_description`
+    keeps full-text descriptions (ImportOptions).
     """
     require(actor, PATENTS_IMPORT)
     name = _UNSAFE.sub("_", Path(filename or "").name).strip("._")
@@ -106,7 +109,8 @@ def start_upload_import(db: Database, settings: Settings, actor: Principal, file
 
     def work() -> None:
         try:
-            run_import(db, [path], batch_size=settings.import_batch_size, reports_dir=settings.reports_dir,
+            run_import(db, [path], ImportOptions(include_description=include_description),
+                       batch_size=settings.import_batch_size, reports_dir=settings.reports_dir,
                        created_by=actor.user_id, on_job_started=job_started, on_finished=on_finished)
         except Exception as error:  # the job must not stay "running" for ever: say what stopped it
             if job_ids:

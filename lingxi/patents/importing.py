@@ -24,7 +24,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from lingxi.db import Database
 from lingxi.db.base import utcnow
 from lingxi.db.models import ImportJob, ImportRejection
-from lingxi.patents.importers import ImportOptions, UnknownFormat, detect_importer, importer_by_name
+from lingxi.patents.importers import (
+    ImportOptions,
+    UnknownFormat,
+    detect_importer,
+    importer_by_name,
+    leave_out_description,
+)
 from lingxi.patents.normalise import InvalidRecord, PreparedRecord, prepare
 from lingxi.patents.parse_worker import ParseWorkers, parallel_worth_it
 from lingxi.patents.records import ParseResult, Rejection, SourceLocation
@@ -55,6 +61,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    descriptions_left_out: int = 0  # documents whose description was not kept (ImportOptions.include_description)
     seconds: float = 0.0
     files: list[dict] = field(default_factory=list)
     rejection_report: Path | None = None
@@ -74,6 +81,7 @@ class ImportSummary:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "descriptions_left_out": self.descriptions_left_out,
             "documents": self.documents,
             "seconds": round(self.seconds, 3),
             "documents_per_second": round(self.documents_per_second, 1),
@@ -121,7 +129,7 @@ def import_parsed(
     """Import records produced in code (e.g. the demo generator) through the same pipeline as files."""
     with _collector_kept_short() as settle:
         job = _ImportJobRunner(db, source=source, batch_size=batch_size, settle=settle)
-        job.consume(_prepared_in_process(results, ImportOptions()), _SilentProgress())
+        job.consume(_prepared_in_process(results, ImportOptions(include_description=True)), _SilentProgress())
         return _finished(job.finish(reports_dir), on_finished)
 
 
@@ -225,6 +233,8 @@ class _ImportJobRunner:
         return documents
 
     def _add(self, prepared: PreparedRecord, location: SourceLocation) -> None:
+        if prepared.description_left_out:
+            self.summary.descriptions_left_out += 1
         if prepared.key in self.pending:
             self.flush()  # the same patent twice in a row: store the first so the second counts as an update
         self.pending[prepared.key] = prepared
@@ -284,6 +294,7 @@ class _ImportJobRunner:
                 updated=self.summary.updated,
                 unchanged=self.summary.unchanged,
                 rejected=self.summary.rejected,
+                descriptions_left_out=self.summary.descriptions_left_out,
                 documents_total=self.documents_total,
             )
         )
@@ -370,10 +381,11 @@ def _prepared_in_process(results: Iterable[ParseResult], options: ImportOptions)
         if isinstance(result, Rejection):
             yield ("rejection", result)
             continue
-        if not options.include_description:
-            result.record.description = None
+        left_out = leave_out_description(result, options)
         try:
-            yield ("record", prepare(result.record), result.location)
+            prepared = prepare(result.record)
+            prepared.description_left_out = left_out
+            yield ("record", prepared, result.location)
         except InvalidRecord as error:
             yield ("rejection", Rejection(result.location, str(error)))
 

@@ -43,6 +43,7 @@ class PreparedRecord:
     number_base: str | None
     content_hash: str
     rows: tuple | None = None
+    description_left_out: bool = False  # the source had a description the import options left out
 
 
 def detect_language(text: str) -> str:

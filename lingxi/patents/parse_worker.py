@@ -28,7 +28,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Self
 
-from lingxi.patents.importers import ImportOptions, importer_by_name
+from lingxi.patents.importers import ImportOptions, importer_by_name, leave_out_description
 from lingxi.patents.normalise import InvalidRecord, PreparedRecord, prepare
 from lingxi.patents.records import ParsedRecord, ParseResult, Rejection, SourceLocation
 from lingxi.patents.store import encode_record
@@ -122,11 +122,11 @@ class ParseWorkers:
                 raise RuntimeError(payload)
             for item in payload:
                 if item.__class__ is tuple:
-                    key, base, digest, rows, file, line, document, identifier = item
+                    key, base, digest, rows, left_out, file, line, document, identifier = item
                     if before:
                         document += before
                     location = SourceLocation(file, line, document, identifier)
-                    yield ("record", PreparedRecord(None, key, base, digest, rows), location)
+                    yield ("record", PreparedRecord(None, key, base, digest, rows, left_out), location)
                 else:
                     if before and item.location.document is not None:
                         item.location.document += before
@@ -250,8 +250,7 @@ def _prepare(result: ParseResult, options: ImportOptions) -> tuple | Rejection:
         return result
     assert isinstance(result, ParsedRecord)
     location = result.location
-    if not options.include_description:
-        result.record.description = None
+    left_out = leave_out_description(result, options)
     try:
         prepared = prepare(result.record)
         rows = encode_record(prepared)
@@ -260,7 +259,7 @@ def _prepare(result: ParseResult, options: ImportOptions) -> tuple | Rejection:
     except Exception as error:  # an odd record costs one rejection, not the file
         return Rejection(location, f"could not prepare the record: {type(error).__name__}: {error}")
     return (
-        prepared.key, prepared.number_base, prepared.content_hash, rows,
+        prepared.key, prepared.number_base, prepared.content_hash, rows, left_out,
         location.file, location.line, location.document, location.identifier,
     )  # fmt: skip
 

@@ -180,6 +180,7 @@ class SourceLocation:
 class ParsedRecord:
     record: PatentRecord
     location: SourceLocation
+    description_left_out: bool = False  # the document had a description that the import options leave out
 
 
 @dataclass

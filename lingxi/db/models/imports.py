@@ -24,6 +24,8 @@ class ImportJob(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # Documents whose full-text description the import options left out (ImportOptions.include_description)
+    descriptions_left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     files: Mapped[list] = mapped_column(JSON, default=list)  # [{path, format, documents}]
     error: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lingxi.patents.importers.base import Importer, ImportOptions, UnknownFormat
+from lingxi.patents.importers.base import Importer, ImportOptions, UnknownFormat, leave_out_description
 from lingxi.patents.importers.jsonl import LingxiJsonLinesImporter
 from lingxi.patents.importers.ppubs_json import PpubsJsonImporter
 from lingxi.patents.importers.spreadsheet import SpreadsheetImporter

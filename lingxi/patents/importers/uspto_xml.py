@@ -396,10 +396,11 @@ def parse_document(raw: RawDocument, file_name: str, *, include_description: boo
         data = data[:first] + data[first:].replace(_CLAIM_TEXT, _CLAIM_TEXT_SPACED)
     if _UNDEFINED_ENTITY.search(data):
         data = _replace_named_entities(data)
+    # Without the description, its bytes (half a document) are not even parsed; should the document
+    # then fail to parse, it is parsed whole so that the error is the one the file really has.
+    parsed = data if include_description else _without_description(data)
     try:
-        # Without the description, its bytes (half a document) are not even parsed; should the document
-        # then fail to parse, it is parsed whole so that the error is the one the file really has.
-        root = etree.fromstring(data if include_description else _without_description(data), _PARSER)
+        root = etree.fromstring(parsed, _PARSER)
     except etree.XMLSyntaxError as exc:
         if include_description:
             return _syntax_rejection(exc, raw, location)
@@ -420,7 +421,7 @@ def parse_document(raw: RawDocument, file_name: str, *, include_description: boo
     if not record.publication_number:
         return _rejection(location, raw, "document has no publication number", head)
     location.identifier = record.publication_number
-    return ParsedRecord(record, location)
+    return ParsedRecord(record, location, description_left_out=parsed is not data)
 
 
 def _without_description(data: bytes) -> bytes:

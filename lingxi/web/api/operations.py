@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -33,6 +33,7 @@ class ImportJobOut(BaseModel):
     updated: int
     unchanged: int
     rejected: int
+    descriptions_left_out: int  # documents whose full-text description was not kept (upload without with_description)
     documents_done: int
     documents_total: int | None
     percent: int | None
@@ -48,10 +49,12 @@ def list_imports(page: int = 1, page_size: int = 20, principal: Principal = Depe
 
 @router.post("/imports", response_model=ImportJobOut, status_code=202, tags=["imports 导入"],
              summary="Upload a file and import it in the background; poll the job for progress")
-def upload_import(request: Request, file: UploadFile = File(...), principal: Principal = Depends(api_principal),
-                  session: Session = Depends(db_session, scope="function")):
+def upload_import(request: Request, file: UploadFile = File(...),
+                  with_description: bool = Form(False, description="Keep full-text descriptions 说明书 (left out by default)"),
+                  principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")):
     job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
-                                             file.filename or "", file.file, on_finished=index_after_import(request))
+                                             file.filename or "", file.file, on_finished=index_after_import(request),
+                                             include_description=with_description)
     return import_jobs.get_import_job(session, principal, job_id)
 
 

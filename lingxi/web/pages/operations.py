@@ -31,11 +31,13 @@ def imports_page(request: Request, page: int = 1, principal: Principal = Depends
 
 
 @router.post("/imports")
-def imports_upload(request: Request, file: UploadFile = File(...), principal: Principal = Depends(page_principal),
+def imports_upload(request: Request, file: UploadFile = File(...), with_description: bool = Form(False),
+                   principal: Principal = Depends(page_principal),
                    session: Session = Depends(db_session, scope="function")):
     try:
         job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
-                                                 file.filename or "", file.file, on_finished=index_after_import(request))
+                                                 file.filename or "", file.file, on_finished=index_after_import(request),
+                                                 include_description=with_description)
     except LingxiError as error:
         return imports_page(request, 1, principal, session, error=error.message)
     return RedirectResponse(f"/imports/{job_id}", 303)
