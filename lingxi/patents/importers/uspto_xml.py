@@ -385,25 +385,16 @@ def parse_document(raw: RawDocument, file_name: str, *, include_description: boo
     if _SEQUENCE_LISTING.search(head):
         return None  # skipped unparsed: listings can run to many megabytes
     location = SourceLocation(file=file_name, line=raw.line, document=raw.index)
-    data = raw.data.replace(_UNDERSCORE_IDIOM, b"_")
-    # Nested claim-text elements are clauses: a space at the start of each keeps one from running into the
-    # text before it ("...; and</claim-text><claim-text>finding"). One replace on the bytes does for the whole
-    # document what setting the text of every claim-text element would; a tag with attributes takes that path.
-    # The claims come last, after the description: search and replace from the first claim-text only.
-    first = data.find(_CLAIM_TEXT_OPEN)
-    spaced = first < 0 or _CLAIM_TEXT_WITH_ATTRIBUTES.search(data, first) is None
-    if spaced and first >= 0:
-        data = data[:first] + data[first:].replace(_CLAIM_TEXT, _CLAIM_TEXT_SPACED)
-    if _UNDEFINED_ENTITY.search(data):
-        data = _replace_named_entities(data)
-    # Without the description, its bytes (half a document) are not even parsed; should the document
+    # Without the description, its bytes (half a document) are neither prepared nor parsed; should the document
     # then fail to parse, it is parsed whole so that the error is the one the file really has.
-    parsed = data if include_description else _without_description(data)
+    cut = raw.data if include_description else _without_description(raw.data)
+    data, spaced = _prepared_for_parsing(cut)
     try:
-        root = etree.fromstring(parsed, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        if include_description:
+        if cut is raw.data:
             return _syntax_rejection(exc, raw, location)
+        data, spaced = _prepared_for_parsing(raw.data)
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as whole:
@@ -421,12 +412,33 @@ def parse_document(raw: RawDocument, file_name: str, *, include_description: boo
     if not record.publication_number:
         return _rejection(location, raw, "document has no publication number", head)
     location.identifier = record.publication_number
-    return ParsedRecord(record, location, description_left_out=parsed is not data)
+    return ParsedRecord(record, location, description_left_out=cut is not raw.data)
+
+
+def _prepared_for_parsing(data: bytes) -> tuple[bytes, bool]:
+    """The document's bytes as the parser gets them, and whether every claim-text now starts with a space."""
+    data = data.replace(_UNDERSCORE_IDIOM, b"_")
+    # Nested claim-text elements are clauses: a space at the start of each keeps one from running into the
+    # text before it ("...; and</claim-text><claim-text>finding"). One replace on the bytes does for the whole
+    # document what setting the text of every claim-text element would; a tag with attributes takes that path.
+    # The claims come last, after the description: search and replace from the first claim-text only.
+    first = data.find(_CLAIM_TEXT_OPEN)
+    spaced = first < 0 or _CLAIM_TEXT_WITH_ATTRIBUTES.search(data, first) is None
+    if spaced and first >= 0:
+        data = data[:first] + data[first:].replace(_CLAIM_TEXT, _CLAIM_TEXT_SPACED)
+    if _UNDEFINED_ENTITY.search(data):
+        data = _replace_named_entities(data)
+    return data, spaced
 
 
 def _without_description(data: bytes) -> bytes:
     """The document less its <description> (ICE) or <subdoc-description> (pap-v16) element."""
-    start = _DESCRIPTION_START.search(data)
+    # The element's name holds the first "description" of the document at the earliest (other occurrences, in
+    # the DOCTYPE or the abstract's text, come before it): the pattern is tried from there, not at every "<".
+    first = data.find(b"description")
+    if first < 0:
+        return data
+    start = _DESCRIPTION_START.search(data, max(first - len(b"<subdoc-"), 0))
     if start is None:
         return data
     close = b"</" + start.group(1) + b">"
