@@ -405,6 +405,20 @@ def test_a_broken_document_costs_one_rejection(uspto_dir: Path, tmp_path: Path) 
     assert rejection.excerpt
 
 
+def test_a_fault_inside_a_description_left_out_costs_only_the_description(uspto_dir: Path, tmp_path: Path) -> None:
+    (good,) = _first_documents(uspto_dir / "US08613112-20131224.XML", 1)
+    start = good.index(b"<description")
+    broken = good[:start] + good[start:].replace(b"</p>", b"</q>", 1)  # a mismatched tag in the description
+    path = tmp_path / "ipg-description-fault.xml"
+    path.write_bytes(broken)
+    (whole,) = IMPORTER.parse(path, OPTIONS)
+    assert isinstance(whole, Rejection) and whole.reason.startswith("malformed XML at line ")
+    (bare,) = IMPORTER.parse(path, ImportOptions())
+    assert isinstance(bare, ParsedRecord) and bare.description_left_out and bare.record.description is None
+    (expected,) = IMPORTER.parse(uspto_dir / "US08613112-20131224.XML", ImportOptions())
+    assert bare.record == expected.record
+
+
 def test_truncated_last_document_and_junk_are_rejected(uspto_dir: Path, tmp_path: Path) -> None:
     good1, good2 = _first_documents(uspto_dir / "ipg120327.196.xml", 2)
     not_a_patent = (
