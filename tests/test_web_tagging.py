@@ -48,6 +48,8 @@ def test_patent_pages_show_tags_and_the_api_lists_them(platform):
     assert tags["tags"]["chain_pv"]
     page = browser_session(platform, "operator").get(f"/patents/{patent_id}")
     assert 'id="tags"' in page.text and "chain_pv" in page.text
+    missing = operator.get("/api/patents/987654321/tags")  # like every other patent endpoint: 404, not empty lists
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
 def test_review_is_for_operators_and_is_recorded(platform):
