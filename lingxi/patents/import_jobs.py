@@ -39,7 +39,8 @@ def job_view(job: ImportJob) -> dict[str, Any]:
     return {
         "id": job.id, "source": job.source, "status": job.status, "started_at": job.started_at,
         "finished_at": job.finished_at, "new": job.new, "updated": job.updated, "unchanged": job.unchanged,
-        "rejected": job.rejected, "descriptions_left_out": job.descriptions_left_out, "documents_done": processed, "documents_total": total,
+        "rejected": job.rejected, "descriptions_left_out": job.descriptions_left_out,
+        "documents_done": processed, "documents_total": total,
         "percent": 100 if job.status == "finished" else (min(99, round(100 * processed / total)) if total else None),
         "files": job.files or [], "error": job.error,
     }

@@ -433,8 +433,8 @@ def _prepared_for_parsing(data: bytes) -> tuple[bytes, bool]:
 
 def _without_description(data: bytes) -> bytes:
     """The document less its <description> (ICE) or <subdoc-description> (pap-v16) element."""
-    # The element's name holds the first "description" of the document at the earliest (other occurrences, in
-    # the DOCTYPE or the abstract's text, come before it): the pattern is tried from there, not at every "<".
+    # The element cannot start before the first "description" of the document (its name holds one; others, in
+    # the DOCTYPE or the abstract, come earlier): the pattern is tried from there on, not at every "<".
     first = data.find(b"description")
     if first < 0:
         return data
