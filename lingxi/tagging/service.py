@@ -101,7 +101,7 @@ def tags_for_patent(session: Session, actor: Principal, patent_id: int) -> dict:
     annotations = {kind: {"data": data, "source": source, "confidence": confidence, "model_version": model_version}
                    for kind, data, source, confidence, model_version in _PATENT_ANNOTATIONS.rows(connection, ids)}
     # Nothing found may mean an untagged patent or no patent at all: only then is the patent looked up.
-    if not grouped and not annotations and session.get(Patent, patent_id) is None:
+    if not grouped and not annotations and session.scalar(select(Patent.id).where(Patent.id == patent_id)) is None:
         raise NotFound(f"patent {patent_id} not found", field="patent_id")
     return {"tags": grouped, "annotations": annotations}
 

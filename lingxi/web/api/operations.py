@@ -47,14 +47,18 @@ def list_imports(page: int = 1, page_size: int = 20, principal: Principal = Depe
     return Page.of(import_jobs.list_import_jobs(session, principal, page, page_size))
 
 
+WITH_DESCRIPTION = "Keep full-text descriptions 说明书 (left out by default)"
+
+
 @router.post("/imports", response_model=ImportJobOut, status_code=202, tags=["imports 导入"],
              summary="Upload a file and import it in the background; poll the job for progress")
 def upload_import(request: Request, file: UploadFile = File(...),
-                  with_description: bool = Form(False, description="Keep full-text descriptions 说明书 (left out by default)"),
-                  principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")):
+                  with_description: bool = Form(False, description=WITH_DESCRIPTION),
+                  principal: Principal = Depends(api_principal),
+                  session: Session = Depends(db_session, scope="function")):
     job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
-                                             file.filename or "", file.file, on_finished=index_after_import(request),
-                                             include_description=with_description)
+                                             file.filename or "", file.file, include_description=with_description,
+                                             on_finished=index_after_import(request))
     return import_jobs.get_import_job(session, principal, job_id)
 
 

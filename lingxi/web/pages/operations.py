@@ -36,8 +36,8 @@ def imports_upload(request: Request, file: UploadFile = File(...), with_descript
                    session: Session = Depends(db_session, scope="function")):
     try:
         job_id = import_jobs.start_upload_import(request.app.state.db, request.app.state.settings, principal,
-                                                 file.filename or "", file.file, on_finished=index_after_import(request),
-                                                 include_description=with_description)
+                                                 file.filename or "", file.file, include_description=with_description,
+                                                 on_finished=index_after_import(request))
     except LingxiError as error:
         return imports_page(request, 1, principal, session, error=error.message)
     return RedirectResponse(f"/imports/{job_id}", 303)
