@@ -248,3 +248,84 @@ def test_real_chinese_applicants_cluster(shared_data):
     distinct = len(set(names))
     clusters = len({c.cluster_id for c in out})
     assert distinct - 40 <= clusters < distinct  # a few real variants merge, nothing collapses
+
+
+# --------------------------------------------------------------------------------------------------
+# against a data directory: the names the store knows, the store's types, --home on every command
+
+CNKI_NAMES = "id,name\n1,浙江大学\n2,浙江大学 \n3,ZHEJIANG UNIVERSITY\n4,一家不存在的科技有限公司\n5,李育超\n"
+
+
+def _imported_cnki(db, shared_data):
+    from lingxi.patents.importers import ImportOptions
+    from lingxi.patents.importing import run_import
+
+    run_import(db, [shared_data / "cn_cnki_export" / "MaterialChemistry_18_19.csv"], ImportOptions())
+
+
+def test_clustered_names_take_the_stored_parties_and_types(db, shared_data):
+    from sqlalchemy import update
+
+    from lingxi.db.models import Party
+    from lingxi.parties.stored import find_stored_parties, with_stored_parties
+
+    _imported_cnki(db, shared_data)
+    with db.sessions() as session:
+        zju = find_stored_parties(session, [("organisation", "浙江大学")])[("organisation", "浙江大学")]
+        assert (zju.name, zju.party_type, zju.province) == ("浙江大学", "university", "浙江") and zju.patents >= 1
+        # A type the name does not reveal (a registered list, an operator's correction) is the store's to give.
+        session.execute(update(Party).where(Party.id == zju.id).values(party_type="institute"))
+        session.commit()
+        rows = [tuple(line.split(",")) for line in CNKI_NAMES.splitlines()[1:]]
+        clustered = {c.id: c for c in with_stored_parties(session, cluster_names(rows))}
+    assert clustered["1"].party_id == clustered["2"].party_id == zju.id
+    assert clustered["1"].type == clustered["2"].type == "institute"
+    assert clustered["3"].party_id is None and clustered["3"].type == "university"  # another script, another cluster
+    assert clustered["4"].party_id is None and clustered["4"].type == "enterprise"
+    # An inventor of the file: inventors are stored per organisation, so a name alone picks none of them.
+    assert clustered["5"].party_id is None and clustered["5"].type == "individual"
+
+
+def test_cli_cluster_and_describe_with_a_home(tmp_path, shared_data):
+    from lingxi.cli import app as lingxi_app
+
+    home = tmp_path / "home"
+    imported = runner.invoke(lingxi_app, ["import", str(shared_data / "cn_cnki_export" / "MaterialChemistry_18_19.csv"),
+                                          "--home", str(home)])
+    assert imported.exit_code == 0, imported.output
+    src = _write(tmp_path / "names.csv", CNKI_NAMES, "utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["cluster", str(src), "--output", str(out), "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    assert "names of stored parties" in result.output
+    rows = _read_output(out)
+    assert list(rows[0]) == ["id", "name", "cluster_id", "normalised_name", "type", "party_id"]
+    assert rows[0]["party_id"] and rows[0]["party_id"] == rows[1]["party_id"]
+    assert rows[3]["party_id"] == ""
+
+    described = runner.invoke(app, ["describe", "浙江大学", "一家不存在的科技有限公司", "--home", str(home), "--json"])
+    assert described.exit_code == 0, described.output
+    zju, unknown = json.loads(described.stdout)
+    assert (zju["type"], zju["province"]) == ("university", "浙江")
+    assert zju["stored_party"]["id"] == int(rows[0]["party_id"]) and zju["stored_party"]["patents"] >= 1
+    assert unknown["stored_party"] is None
+
+
+def test_every_command_takes_a_home():
+    import typer.main
+
+    from lingxi.cli import app as lingxi_app
+
+    def commands(group, context, path: str):
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            if hasattr(command, "list_commands"):  # a group (Typer ships its own click classes)
+                yield from commands(command, context, f"{path} {name}")
+            else:
+                yield f"{path} {name}", command
+
+    root = typer.main.get_command(lingxi_app)
+    found = list(commands(root, root.context_class(root), "lingxi"))
+    assert len(found) > 40
+    lacking = [path for path, command in found if not any("--home" in getattr(p, "opts", ()) for p in command.params)]
+    assert lacking == []

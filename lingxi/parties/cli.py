@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -10,8 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from lingxi.cli_options import HomeOption, JsonOption, echo_json, open_home
 from lingxi.parties.cluster import PartyClusterError, cluster_names, read_names_csv, write_clusters_csv
 from lingxi.parties.identity import describe_party
+from lingxi.parties.stored import find_stored_parties, with_stored_parties
 from lingxi.parties.types import explain_party_type
 
 app = typer.Typer(
@@ -31,8 +34,13 @@ def cluster_command(
     input: Path = typer.Argument(..., help="CSV with columns id,name (UTF-8, UTF-8 with BOM, or GBK)."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write id,name,cluster_id,normalised_name,type."),
     bom: bool = typer.Option(True, "--bom/--no-bom", help="Write a UTF-8 BOM so Excel shows Chinese correctly."),
+    home: HomeOption = None,
 ) -> None:
-    """Group the spelling variants of each organisation / person in a name list."""
+    """Group the spelling variants of each organisation / person in a name list.
+
+    With a data directory (--home or LINGXI_HOME) the names are also looked up among its parties: the output gains
+    a party_id column, and a cluster the store knows takes the stored party's type.
+    """
     console = Console()
     err = Console(stderr=True)
     started = time.perf_counter()
@@ -54,8 +62,12 @@ def cluster_command(
                     progress.update(task, description="Merging variants")
 
             clustered = cluster_names(rows, on_progress=on_progress)
+            if home is not None:
+                progress.update(task, description="Looking names up in the store")
+                with open_home(home)[1].sessions() as session:
+                    clustered = with_stored_parties(session, clustered)
             progress.update(task, description="Writing output")
-            write_clusters_csv(output, clustered, bom=bom)
+            write_clusters_csv(output, clustered, bom=bom, party_ids=home is not None)
     except PartyClusterError as exc:
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(code=2) from None
@@ -67,6 +79,9 @@ def cluster_command(
     summary.add_row("names (rows)", f"{len(rows):,}")
     summary.add_row("distinct names", f"{len(distinct):,}")
     summary.add_row("clusters", f"{len(clusters):,}")
+    if home is not None:
+        known = sum(1 for c in clustered if c.party_id)
+        summary.add_row("names of stored parties", f"{known:,} (data directory {home})")
     summary.add_row("time", f"{seconds:.2f} s")
     summary.add_row("output", str(output))
     console.print(summary)
@@ -76,19 +91,45 @@ def cluster_command(
 def describe_command(
     names: list[str] = typer.Argument(..., help="One or more names to read."),
     role: str = typer.Option("applicant", help="applicant, assignee, inventor or agent."),
+    home: HomeOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Show how names are read: kind, key, display form, type (with the rule) and region."""
+    """Show how names are read: kind, key, display form, type (with the rule) and region.
+
+    With a data directory (--home or LINGXI_HOME) it also shows the stored party each name reads to.
+    """
+    identities = [describe_party(name, role) for name in names]
+    stored = {}
+    if home is not None:
+        with open_home(home)[1].sessions() as session:
+            stored = find_stored_parties(session, ((i.kind, i.key) for i in identities))
+    readings = []
+    for ident in identities:
+        reading = {
+            "name": ident.display_name,
+            "kind": ident.kind,
+            "key": ident.key,
+            "type": ident.type.value,
+            "rule": explain_party_type(ident.display_name)[1] if ident.kind == "organisation" else "person",
+            "province": ident.province,
+            "city": ident.city,
+        }
+        if home is not None:
+            party = stored.get((ident.kind, ident.key))
+            reading["stored_party"] = asdict(party) if party else None
+        readings.append(reading)
+    if as_json:
+        echo_json(readings)
+        return
     table = Table("name", "kind", "key", "type", "rule", "province", "city")
-    for name in names:
-        ident = describe_party(name, role)
-        rule = explain_party_type(ident.display_name)[1] if ident.kind == "organisation" else "person"
-        table.add_row(
-            ident.display_name,
-            ident.kind,
-            ident.key,
-            f"{ident.type.value} {ident.type.label_zh}",
-            rule,
-            ident.province or "",
-            ident.city or "",
-        )
+    if home is not None:
+        table.add_column("stored party")
+    for ident, reading in zip(identities, readings, strict=True):
+        row = [reading["name"], ident.kind, ident.key, f"{ident.type.value} {ident.type.label_zh}", reading["rule"],
+               ident.province or "", ident.city or ""]
+        if home is not None:
+            party = reading["stored_party"]
+            row.append(f"#{party['id']} {party['name']} ({party['party_type']}, {party['patents']} patents)"
+                       if party else "—")
+        table.add_row(*row)
     Console().print(table)

@@ -72,6 +72,8 @@ class ClusteredName:
     cluster_id: str
     normalised_name: str
     type: str  # a PartyType value
+    key: str = ""  # what the name reads to ("p:" + a person's key); the store's parties carry the same keys
+    party_id: int | None = None  # the stored party, when clustered against a data directory
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,7 @@ def cluster_names(
             out.append(ClusteredName(row_id, raw, "", "", PartyType.OTHER.value))
             continue
         root = uf.find(index[k])
-        out.append(ClusteredName(row_id, raw, cluster_id[root], display_name[root], party_type[root]))
+        out.append(ClusteredName(row_id, raw, cluster_id[root], display_name[root], party_type[root], k))
     return out
 
 
@@ -358,15 +360,21 @@ def read_names_csv(path: str | Path) -> tuple[list[tuple[str, str]], str]:
     return rows, encoding
 
 
-def write_clusters_csv(path: str | Path, clustered: Iterable[ClusteredName], *, bom: bool = True) -> None:
-    """Write id,name,cluster_id,normalised_name,type (UTF-8; with a BOM by default so Excel opens it right)."""
+def write_clusters_csv(
+    path: str | Path, clustered: Iterable[ClusteredName], *, bom: bool = True, party_ids: bool = False
+) -> None:
+    """Write id,name,cluster_id,normalised_name,type (UTF-8; with a BOM by default so Excel opens it right).
+
+    ``party_ids`` appends a party_id column: the stored party of each name, empty for names the store lacks.
+    """
     p = Path(path)
     try:
         with p.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(OUTPUT_COLUMNS)
+            writer.writerow(OUTPUT_COLUMNS + (("party_id",) if party_ids else ()))
             for c in clustered:
-                writer.writerow((c.id, c.name, c.cluster_id, c.normalised_name, c.type))
+                row = (c.id, c.name, c.cluster_id, c.normalised_name, c.type)
+                writer.writerow(row + ((c.party_id or "",) if party_ids else ()))
     except OSError as exc:
         raise PartyClusterError(f"cannot write {p}: {exc.strerror or exc}") from None
 
