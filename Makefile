@@ -12,6 +12,9 @@ CHROMIUM := /usr/bin/chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 # poppler. Without them the platform runs and says why a PDF cannot be made.
 REPORTS := /usr/share/doc/libpangoft2-1.0-0 /usr/share/doc/fonts-wqy-microhei /usr/bin/pdftoppm
 
+# One web worker per core (at most 4), the deployment the web load benchmark measures; `make run WORKERS=1` for one.
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+
 .PHONY: run test bench
 
 $(STAMP): pyproject.toml
@@ -42,7 +45,7 @@ $(REPORTS) &:
 	fi
 
 run: $(STAMP) $(ASSETS) $(REPORTS)
-	$(VENV)/bin/lingxi up
+	$(VENV)/bin/lingxi up --workers $(WORKERS)
 
 test: $(STAMP) $(ASSETS) $(CHROMIUM) $(REPORTS)
 	$(VENV)/bin/pytest
