@@ -125,8 +125,8 @@ def describe_command(
     if home is not None:
         table.add_column("stored party")
     for ident, reading in zip(identities, readings, strict=True):
-        row = [reading["name"], ident.kind, ident.key, f"{ident.type.value} {ident.type.label_zh}", reading["rule"],
-               ident.province or "", ident.city or ""]
+        row = [reading["name"], reading["kind"], reading["key"], f"{ident.type.value} {ident.type.label_zh}",
+               reading["rule"], reading["province"] or "", reading["city"] or ""]
         if home is not None:
             party = reading["stored_party"]
             row.append(f"#{party['id']} {party['name']} ({party['party_type']}, {party['patents']} patents)"

@@ -50,7 +50,7 @@ def find_stored_parties(session: Session, keys: Iterable[tuple[str, str]]) -> di
     return found
 
 
-def stored_key(name_key: str) -> tuple[str, str]:
+def _stored_key(name_key: str) -> tuple[str, str]:
     """cluster_names' key of a name (persons prefixed "p:") as the store's (kind, cluster_key)."""
     return ("person", name_key[2:]) if name_key.startswith("p:") else ("organisation", name_key)
 
@@ -61,10 +61,10 @@ def with_stored_parties(session: Session, clustered: list[ClusteredName]) -> lis
     A name whose own spelling is not stored takes the party of its cluster that has the most patents, so every
     variant of a known organisation points at it.
     """
-    stored = find_stored_parties(session, (stored_key(c.key) for c in clustered if c.key))
+    stored = find_stored_parties(session, (_stored_key(c.key) for c in clustered if c.key))
     main_of_cluster: dict[str, StoredParty] = {}
     for c in clustered:
-        party = stored.get(stored_key(c.key)) if c.key else None
+        party = stored.get(_stored_key(c.key)) if c.key else None
         best = main_of_cluster.get(c.cluster_id)
         if party and (best is None or party.patents > best.patents):
             main_of_cluster[c.cluster_id] = party
@@ -74,6 +74,6 @@ def with_stored_parties(session: Session, clustered: list[ClusteredName]) -> lis
         if main is None:
             out.append(c)
             continue
-        own = stored.get(stored_key(c.key)) or main
+        own = stored.get(_stored_key(c.key)) or main
         out.append(replace(c, type=main.party_type, party_id=own.id))
     return out
