@@ -99,3 +99,45 @@ def test_no_route_is_hidden_by_an_earlier_one(tmp_path):
                 first = next(other for other, pattern in routes if pattern.match(path) and method in other.methods)
                 # (a path registered twice is answered by its first registration whatever the order of the rest)
                 assert first.path == route.path, f"{method} {path}: answered by {first.path} ({first.endpoint.__name__})"
+
+
+def test_every_search_form_answers_when_submitted_as_a_browser_would(served_home):
+    """Browsers send a GET form's blank fields as `name=`: a page must read them as not given (an empty 需求编号 on
+    the matching form answered 422). Every page reachable from the dashboard, one per path shape, is visited and
+    each of its GET forms submitted with the values a browser would send; the API still refuses an empty number."""
+    import re
+    from urllib.parse import urlencode, urljoin
+
+    import lxml.html
+
+    client = browser_session(served_home, "admin")
+    shapes, queue, forms = set(), ["/"], []
+    while queue:
+        path = queue.pop(0)
+        answer = client.get(path)
+        assert answer.status_code == 200, f"{path}: {answer.status_code}"
+        document = lxml.html.fromstring(answer.text)
+        for form in document.forms:
+            if (form.method or "GET").upper() == "GET":
+                forms.append((path, urljoin(path, form.action or path), form.form_values()))
+        for href in document.xpath("//a/@href"):
+            href = href.split("#")[0]
+            if not href.startswith("/") or re.match(r"/(api|static)/|/logout|.*(export|download)", href):
+                continue
+            shape = re.sub(r"/\d+", "/N", href.split("?")[0])
+            if shape not in shapes:
+                shapes.add(shape)
+                queue.append(href)
+    assert len(shapes) > 40 and any(action == "/matching" for _, action, _ in forms)
+    for page, action, values in forms:
+        answer = client.get(action.split("?")[0] + "?" + urlencode(values))
+        assert answer.status_code == 200, f"form on {page} → {action}?{urlencode(values)}: {answer.status_code}"
+
+    matched = client.get("/matching?" + urlencode({"text": "光伏组件表面自动清洁", "demand_id": "", "top_k": "5",
+                                                    "region": ""}))
+    assert matched.status_code == 200 and 'id="match-results"' in matched.text
+    refused = client.get("/matching?demand_id=abc")
+    assert refused.status_code == 422 and "输入有误" in refused.text and "demand_id" in refused.text
+    token = client.post("/api/auth/token", json={"username": "admin", "password": "lingxi-demo"}).json()["token"]
+    strict = client.get("/api/patents?page_size=", headers={"Authorization": f"Bearer {token}"})
+    assert strict.status_code == 422 and strict.json()["error"]["field"] == "page_size"

@@ -40,6 +40,7 @@ from lingxi.web.api import graph as graph_api
 from lingxi.web.api import navigation as navigation_api
 from lingxi.web.api import saved_searches as saved_searches_api
 from lingxi.web.deps import api_principal, db_session
+from lingxi.web.empty_fields import EmptyQueryFieldsAreAbsent
 from lingxi.web.errors import install_error_handlers
 from lingxi.web.pages import auth as auth_pages
 from lingxi.web.pages import main as main_pages
@@ -99,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
                   openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(EmptyQueryFieldsAreAbsent)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Routes are tried in order, and each miss costs (≈ 0.3 ms for a page behind 180 routes): the busiest calls,
     # search and the patent pages, come first. tests/test_web.py checks no route is shadowed by the order.
