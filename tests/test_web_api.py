@@ -302,6 +302,10 @@ def test_upload_import_keeps_descriptions_only_when_asked(platform):
     job_page = answer.headers["location"]
     assert _finished_job(operator, int(job_page.rsplit("/", 1)[1]))["descriptions_left_out"] == 1
     assert "1 件文献的说明书全文未保存" in browser.get(job_page).text
+    # The history names the uploaded file, not the folder the server stored it in.
+    history = browser.get("/imports").text.split('id="import-history"')[1]
+    assert ">说明书2.jsonl</td>" in history and "/uploads/" in history.split("</table>")[0]  # (the full path on hover)
+    assert ">说明书2.jsonl</td>" in browser.get("/").text.split('id="recent-imports"')[1]
 
 
 def test_search_api_answers_field_queries_with_facets_and_errors_with_positions(platform):

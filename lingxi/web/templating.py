@@ -81,6 +81,8 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_contex
 # Templates are compiled once per process: no checking every template file's modification time on each page
 # (restart the server after editing one, as after editing code)
 templates.env.auto_reload = False
+# An import's source is where the server read it (uploads land under <home>/uploads/<random>/): show the file name.
+templates.env.filters["file_name"] = lambda path: str(path or "").rstrip("/").rsplit("/", 1)[-1]
 templates.env.filters["nl2br"] = lambda text: Markup("<br>".join(Markup.escape(text or "").split("\n")))
 
 
