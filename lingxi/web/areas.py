@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lingxi.accounts.roles import MATCH_RUN, ORGANISATIONS_DIRECTORY
+
 
 @dataclass(frozen=True)
 class Area:
@@ -16,6 +18,7 @@ class Area:
     url: str
     live: bool
     offers: tuple[tuple[str, str], ...]  # (Chinese, English) lines
+    permission: str | None = None  # what its pages need; the navigation shows the area only to roles that have it
 
 
 AREAS: tuple[Area, ...] = (
@@ -27,19 +30,19 @@ AREAS: tuple[Area, ...] = (
              ("可运营专利分级目录、高价值发明专利标识、沉睡专利识别", "Graded catalogue of operable patents, high-value flags, sleeping patents"))),
     Area("enterprises", "§4", "/enterprises", True, (
         ("一企一档：企业档案、专利、需求、交易与尽调记录", "Enterprise files: profile, patents, demands, deals, due diligence"),
-        ("需求清单：录入、导入、状态跟踪与需求挖掘", "Demand lists: entry, import, status tracking, demand mining"))),
+        ("需求清单：录入、导入、状态跟踪与需求挖掘", "Demand lists: entry, import, status tracking, demand mining")), ORGANISATIONS_DIRECTORY),
     Area("matching", "§5", "/matching", True, (
              ("需求→专利匹配，可解释的排序理由", "Demand → patent matching with explanations"),
-             ("潜在被许可人发现与精准推送", "Licensee discovery and precise push"))),
+             ("潜在被许可人发现与精准推送", "Licensee discovery and precise push")), MATCH_RUN),
     Area("market", "§6", "/market", True, (
              ("挂牌、公示、询价与谈判记录", "Listings, publicity windows, enquiries and negotiation"),
              ("开放许可声明校验与发布，交易状态机与备案提醒", "Open-licence declarations, deal state machine and filing reminders"))),
     Area("pools", "§7", "/pools", True, (
              ("专利池与产业知识产权联盟的成员、专利与许可", "Patent pools and alliances: members, patents, licences"),
-             ("必要专利标注、交叉许可、一揽子许可与许可费分配对账", "Essential marking, cross and package licences, royalty statements"))),
+             ("必要专利标注、交叉许可、一揽子许可与许可费分配对账", "Essential marking, cross and package licences, royalty statements")), ORGANISATIONS_DIRECTORY),
     Area("finance", "§8", "/finance", True, (
              ("质押融资、科创银行机构库与保险产品", "Pledge financing, bank products and IP insurance"),
-             ("可质押专利清单与估值区间、企业专利与产品匹配", "Pledge-eligible patents with valuations, enterprise–product matching"))),
+             ("可质押专利清单与估值区间、企业专利与产品匹配", "Pledge-eligible patents with valuations, enterprise–product matching")), ORGANISATIONS_DIRECTORY),
     Area("navigation", "§9", "/navigation", True, (
              ("GB/T 39551 五类专利导航分析与报告（HTML/PDF/Word）", "Patent navigation analyses and reports of the five GB/T 39551 types"),)),
     Area("talent", "§10", "/talent", True, (

@@ -77,8 +77,15 @@ def _enterprise_list(request: Request, session: Session, principal: Principal, p
     return render(request, "enterprises/index.html", status_code=status_code, result=result, name_filter=name,
                   industry=industry, size_class=size_class, size_classes=files.SIZE_CLASSES,
                   may_manage=is_operator(principal), report=report, error=error,
-                  own_id=principal.organisation_id if principal.organisation_id and may_read_file(
-                      principal, principal.organisation_id) else None)
+                  own_id=_own_file_id(session, principal))
+
+
+def _own_file_id(session: Session, principal: Principal) -> int | None:
+    """The user's own organisation when it has an enterprise file (an operations centre or a university has none)."""
+    own = principal.organisation_id
+    if own is None or not may_read_file(principal, own):
+        return None
+    return own if session.scalar(select(Organisation.kind).where(Organisation.id == own)) in ENTERPRISE_KINDS else None
 
 
 @router.get("/enterprises")
