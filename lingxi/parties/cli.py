@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lingxi.cli_options import HomeOption, JsonOption, echo_json, open_home
+from lingxi.cli_options import HomeOption, JsonOption, echo_json, fail, open_home
 from lingxi.parties.cluster import PartyClusterError, cluster_names, read_names_csv, write_clusters_csv
 from lingxi.parties.identity import describe_party
+from lingxi.parties.register import patents_of_parties, read_register_file, register_organisations
 from lingxi.parties.stored import find_stored_parties, with_stored_parties
 from lingxi.parties.types import explain_party_type
 
@@ -133,3 +134,56 @@ def describe_command(
                        if party else "—")
         table.add_row(*row)
     Console().print(table)
+
+
+@app.command("register")
+def register_command(
+    file: Path = typer.Argument(..., help="CSV (UTF-8 or GBK) or .xlsx: name and type, province and/or city."),
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register what names alone cannot tell (机构名录): a province's SOE list, where a centre is.
+
+    Columns name/名称 and any of type/类型 (university 高校, institute 科研院所, soe 国有企业, enterprise 企业,
+    hospital 医院, government 政府, other 其他), province/省份, city/城市. Every spelling of a registered organisation
+    is covered; stored parties take the entries at once (and the search index is updated), later imports after each
+    job. Bad rows are rejected with their line and reason; the others are registered.
+    """
+    try:
+        read = read_register_file(file)
+    except PartyClusterError as exc:
+        fail(f"Error: {exc}")
+    settings, db = open_home(home)
+    with db.sessions() as session, session.begin():
+        result = register_organisations(session, read.entries, source=file.name)
+        patents = patents_of_parties(session, result.parties_updated)
+    indexed = _index_again(settings, db, patents)
+    answer = {"registered": len(read.entries), "new": result.new, "changed": result.changed,
+              "unchanged": result.unchanged, "parties_updated": len(result.parties_updated),
+              "patents_reindexed": indexed, "rejected": [{"line": line, "reason": r} for line, r in read.rejected],
+              "notes": [{"line": line, "note": note} for line, note in read.notes]}
+    if as_json:
+        echo_json(answer)
+        return
+    table = Table(title=f"Organisation register · {file.name}", show_header=False)
+    for key in ("registered", "new", "changed", "unchanged", "parties_updated", "patents_reindexed"):
+        table.add_row(key.replace("_", " "), f"{answer[key]:,}" if answer[key] is not None else "—")
+    table.add_row("rejected", f"{len(read.rejected):,}")
+    Console().print(table)
+    for line, reason in read.rejected:
+        Console(stderr=True).print(f"[red]line {line}: {reason}[/]")
+    for line, note in read.notes:
+        Console(stderr=True).print(f"[yellow]line {line}: {note}[/]")
+
+
+def _index_again(settings, db, patent_ids: list[int]) -> int | None:
+    """Index the patents whose holders changed (their holder-type and region facets); None when it could not."""
+    if not patent_ids:
+        return 0
+    from lingxi.search.service import SearchService
+
+    try:
+        return SearchService(settings, db).index_patents(patent_ids)
+    except Exception as error:  # noqa: BLE001 - e.g. the web server holds the index writer: stored data is right
+        Console(stderr=True).print(f"[yellow]search index not updated ({error}); `lingxi index rebuild` does it[/]")
+        return None

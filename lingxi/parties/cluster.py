@@ -303,7 +303,7 @@ def cluster_names(
 OUTPUT_COLUMNS = ("id", "name", "cluster_id", "normalised_name", "type")
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else "gbk")
@@ -328,7 +328,7 @@ def read_names_csv(path: str | Path) -> tuple[list[tuple[str, str]], str]:
         raise PartyClusterError(f"input is a directory, not a CSV file: {p}") from None
     except OSError as exc:
         raise PartyClusterError(f"cannot read {p}: {exc.strerror or exc}") from None
-    text, encoding = _decode(data, p)
+    text, encoding = decode_text(data, p)
     if not text.strip():
         raise PartyClusterError(f"{p}: the file is empty (expected a header line with columns id,name)")
     header_line = text.lstrip().splitlines()[0]

@@ -48,8 +48,10 @@ class PartyIdentity:
 class KnownOrganisation:
     """What a curated list says about an organisation that its name alone does not reveal.
 
-    Being state-owned, for one, cannot be read from every name (集团 is not enough); an operator registers
-    the province's SOE list, and the demo registers its fictional province. Fields left None keep the rules' answer.
+    Being state-owned, for one, cannot be read from every name (集团 is not enough). This is the in-process register
+    describe_party reads (the demo fills it with its fictional province before loading); an operator's list is
+    stored with `lingxi parties register` (lingxi.parties.register) and applied to the stored parties instead.
+    Fields left None keep the rules' answer.
     """
 
     name: str

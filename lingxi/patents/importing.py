@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lingxi.db import Database
 from lingxi.db.base import utcnow
 from lingxi.db.models import ImportJob, ImportRejection
+from lingxi.parties.register import apply_register
 from lingxi.patents.importers import (
     ImportOptions,
     UnknownFormat,
@@ -305,6 +306,7 @@ class _ImportJobRunner:
         if reports_dir is not None and self.summary.rejected:
             self.summary.rejection_report = write_rejection_report(self.db, self.job_id, reports_dir)
         with self.session.begin():
+            apply_register(self.session)  # organisations this import brought in, as the operator's list has them
             self.session.execute(
                 update(ImportJob)
                 .where(ImportJob.id == self.job_id)

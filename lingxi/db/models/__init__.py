@@ -27,7 +27,7 @@ from lingxi.db.models.market import (
     OpenLicenceDeclaration,
 )
 from lingxi.db.models.matching import MatchFeedback
-from lingxi.db.models.parties import Party, PartyAlias
+from lingxi.db.models.parties import Party, PartyAlias, RegisteredOrganisation
 from lingxi.db.models.pools import (
     PatentPool,
     PoolLicence,
@@ -97,6 +97,7 @@ __all__ = [
     "MatchFeedback",
     "Party",
     "PartyAlias",
+    "RegisteredOrganisation",
     "Patent",
     "PatentCitation",
     "PatentClassification",

@@ -37,3 +37,21 @@ class PartyAlias(Base):
     name: Mapped[str] = mapped_column(String(400))
 
     party: Mapped[Party] = relationship(back_populates="aliases")
+
+
+class RegisteredOrganisation(TimestampMixin, Base):
+    """What an operator's list says about an organisation that its name cannot (being state-owned, above all).
+
+    Keyed by the cluster key the name reads to, so every spelling variant of the organisation is covered; a value
+    left empty keeps what the name rules decide. Applied to the stored parties when registered and after each import.
+    """
+
+    __tablename__ = "registered_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_key: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(400))  # as the list writes it
+    party_type: Mapped[str | None] = mapped_column(String(24))
+    province: Mapped[str | None] = mapped_column(String(32))
+    city: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(400))  # the file it came from
