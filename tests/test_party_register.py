@@ -73,6 +73,9 @@ def test_register_reads_xlsx_and_refuses_a_list_without_names(tmp_path):
     (entry,) = read_register_file(tmp_path / "list.xlsx").entries
     assert (entry.party_type, entry.province) == ("soe", "陕西")
 
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(PartyClusterError, match="not a readable Excel workbook"):
+        read_register_file(tmp_path / "broken.xlsx")
     (tmp_path / "bad.csv").write_text("applicant,type\n浙江大学,高校\n", encoding="utf-8")
     with pytest.raises(PartyClusterError, match="no name column"):
         read_register_file(tmp_path / "bad.csv")

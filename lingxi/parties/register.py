@@ -75,7 +75,7 @@ def read_register_file(path: str | Path) -> RegisterFile:
         raise PartyClusterError(f"{path}: the file is empty (expected a header line with a name column)")
     columns = _columns(rows[0], path)
     read = RegisterFile()
-    first_line_of: dict[str, int] = {}
+    by_key: dict[str, RegisterEntry] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -85,11 +85,10 @@ def read_register_file(path: str | Path) -> RegisterFile:
         except ValueError as refused:
             read.rejected.append((line, str(refused)))
             continue
-        if entry.key in first_line_of:
-            read.notes.append((line, f"the same organisation as line {first_line_of[entry.key]}: this line is kept"))
-            read.entries = [e for e in read.entries if e.key != entry.key]
-        first_line_of[entry.key] = line
-        read.entries.append(entry)
+        if earlier := by_key.pop(entry.key, None):
+            read.notes.append((line, f"the same organisation as line {earlier.line}: this line is kept"))
+        by_key[entry.key] = entry
+    read.entries = list(by_key.values())
     return read
 
 
@@ -146,17 +145,24 @@ def patents_of_parties(session: Session, party_ids: list[int]) -> list[int]:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    try:
-        if path.suffix.lower() == ".xlsx":
-            from openpyxl import load_workbook
+    if not path.is_file():
+        raise PartyClusterError(f"file not found: {path}")
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
 
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-            return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a malformed workbook
+            raise PartyClusterError(f"{path}: not a readable Excel workbook ({exc})") from None
+        try:
+            return [["" if cell is None else str(cell) for cell in row]
+                    for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise PartyClusterError(f"file not found: {path}") from None
-    except (OSError, ValueError, KeyError) as exc:  # a directory, an unreadable or malformed workbook
-        raise PartyClusterError(f"cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise PartyClusterError(f"cannot read {path}: {exc.strerror or exc}") from None
     text = decode_text(data, path)[0]
     header = text.lstrip().splitlines()[0] if text.strip() else ""
     delimiter = max((",", "\t", ";"), key=header.count)
