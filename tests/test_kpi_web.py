@@ -124,6 +124,8 @@ def test_dashboard_pages_with_status_colours_charts_and_drill_down(platform):
     assert f"<th>{YEAR + 1}</th>" not in one_year.text and 'id="kpi-city-note"' in one_year.text
     english = regulator.get(f"/kpi/{KEY}?lang=en")
     assert "Indicator" in english.text and "No data" in english.text
+    assert "(10k yuan)</h3>" in english.text and "（万元）" not in english.text  # units in the page's language
+    assert "（万元）</h3>" in page.text
     drill = regulator.get(f"/kpi/{KEY}/1/{YEAR}")
     assert 'id="kpi-aggregate-only"' in drill.text and 'id="kpi-records-deal"' not in drill.text
     operator = browser_session(platform, "operator")
