@@ -328,3 +328,31 @@ def test_search_api_answers_field_queries_with_facets_and_errors_with_positions(
     assert "Traceback" not in broken.text
     export = client.get("/api/search/export", params={"q": "TI=电池", "format": "csv"})
     assert export.status_code == 200 and export.text.count("\n") == body["total"] + 1
+
+
+def test_operators_register_organisations_on_a_page(platform):
+    """权利人名录 from the web: an enterprise holder registered as state-owned is typed so and found by APT=soe."""
+    operator = api_client(platform, "operator")
+    holder = operator.get("/api/search", params={"q": "APT=enterprise", "page_size": 1}).json()["items"][0]
+    name = holder["applicants"][0]
+    query = {"q": f'APT=soe AND AP="{name}"', "page_size": 1}
+    before = operator.get("/api/search", params=query).json()["total"]
+
+    browser = browser_session(platform, "operator")
+    page = browser.get("/parties/register")
+    assert page.status_code == 200 and 'id="register-form"' in page.text
+    assert 'href="/parties/register"' in browser.get("/imports").text
+    listed = f"名称,类型,省份\n{name},国企,\n王磊,企业,\n".encode("gbk")
+    answer = browser.post("/parties/register", files={"file": ("国企名单.csv", listed)},
+                          data={"csrf_token": csrf_of(page.text)})
+    assert answer.status_code == 200, answer.text
+    assert "新登记 1 个" in answer.text and "第 3 行" in answer.text and "person" in answer.text
+    assert f"<td>{name}</td><td>国有企业</td>" in answer.text and "国企名单.csv" in answer.text
+    assert operator.get("/api/search", params=query).json()["total"] > before
+
+    refused = browser.post("/parties/register", files={"file": ("list.pdf", b"%PDF")},
+                           data={"csrf_token": csrf_of(page.text)})
+    assert refused.status_code == 422 and ".csv or .xlsx" in refused.text
+    assert browser_session(platform, "enterprise").get("/parties/register").status_code == 403
+    audit = api_client(platform, "admin").get("/api/audit", params={"entity": "registered_organisations"}).json()
+    assert any(e["actor_name"] == "operator" for e in audit["items"])

@@ -142,7 +142,7 @@ def register_command(
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Register what names alone cannot tell (机构名录): a province's SOE list, where a centre is.
+    """Register what names alone cannot tell (权利人名录): a province's SOE list, where a centre is.
 
     Columns name/名称 and any of type/类型 (university 高校, institute 科研院所, soe 国有企业, enterprise 企业,
     hospital 医院, government 政府, other 其他), province/省份, city/城市. Every spelling of a registered organisation

@@ -1,4 +1,4 @@
-"""The operator's register of organisations (机构名录): what a name cannot tell — above all, being state-owned.
+"""The operator's register of organisations (权利人名录): what a name cannot tell — above all, being state-owned.
 
 The seeds put universities, institutes and state-owned enterprises first, and the KPIs count patents by holder type;
 but 集团 or 有限公司 does not say whether a company is an SOE, and a research centre's name may not say where it is.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,10 @@ from pathlib import Path
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from lingxi.accounts.roles import PATENTS_IMPORT, require
 from lingxi.db.models import Party, PatentParty, RegisteredOrganisation
+from lingxi.db.pagination import Page, paginate
+from lingxi.errors import InvalidInput
 from lingxi.parties.cluster import PartyClusterError, decode_text
 from lingxi.parties.identity import describe_party
 from lingxi.parties.regions import PROVINCE_NAMES
@@ -113,6 +117,27 @@ def register_organisations(session: Session, entries: Iterable[RegisterEntry], s
             unchanged += 1
     session.flush()
     return RegisterResult(new, changed, unchanged, apply_register(session))
+
+
+def register_upload(session: Session, actor, filename: str, content: bytes) -> tuple[RegisterFile, RegisterResult]:
+    """An operator's uploaded list (the web page): read, registered and applied, as `lingxi parties register`."""
+    require(actor, PATENTS_IMPORT)
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx"):
+        raise InvalidInput("choose a .csv or .xlsx list of organisations", field="file")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"list{suffix}"
+        path.write_bytes(content)
+        try:
+            read = read_register_file(path)
+        except PartyClusterError as error:
+            raise InvalidInput(str(error).replace(str(path), Path(filename).name), field="file") from None
+    return read, register_organisations(session, read.entries, source=Path(filename).name)
+
+
+def list_registered(session: Session, actor, page: int = 1, page_size: int = 50) -> Page:
+    require(actor, PATENTS_IMPORT)
+    return paginate(session, select(RegisteredOrganisation).order_by(RegisteredOrganisation.name), page, page_size)
 
 
 def apply_register(session: Session) -> list[int]:

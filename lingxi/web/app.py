@@ -45,6 +45,7 @@ from lingxi.web.errors import install_error_handlers
 from lingxi.web.pages import auth as auth_pages
 from lingxi.web.pages import main as main_pages
 from lingxi.web.pages import operations as operations_pages
+from lingxi.web.pages import parties as parties_pages
 from lingxi.web.pages import tagging as tagging_pages
 from lingxi.web.pages import value as value_pages
 from lingxi.web.pages import enterprises as enterprises_pages
@@ -107,7 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (auth_api.router, search_api.router, main_pages.router, patents_api.router, tagging_api.router,
                    operations_api.router, value_api.router, enterprises_api.router, matching_api.router,
                    push_api.router, market_api.router, finance_api.router, pools_api.router,
-                   auth_pages.router, operations_pages.router, tagging_pages.router,
+                   auth_pages.router, operations_pages.router, parties_pages.router, tagging_pages.router,
                    value_pages.router, enterprises_pages.router, matching_pages.router, push_pages.router,
                    finance_pages.router, pools_pages.router, market_pages.router, kpi_api.router, kpi_pages.router,
                    talent_api.router, graph_api.router, talent_pages.router, graph_pages.router,

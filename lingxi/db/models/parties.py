@@ -47,6 +47,7 @@ class RegisteredOrganisation(TimestampMixin, Base):
     """
 
     __tablename__ = "registered_organisations"
+    __audited__ = True  # who said an organisation is state-owned, and when
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cluster_key: Mapped[str] = mapped_column(String(400), unique=True)
