@@ -129,16 +129,18 @@ def _crawl(client, start: str = "/") -> tuple[set[str], list[tuple[str, str, lis
     return shapes, forms
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("role", ["admin", "operator", "supplier", "enterprise", "broker", "financier", "regulator"])
-def test_every_link_and_search_form_answers_for_every_role(served_home, role):
+def test_every_link_and_search_form_answers_for_every_role(served_home, role, language):
     """No page links a user to an error (the operator's 我的企业档案 led to a 404: an operations centre has no
     enterprise file), and browsers send a GET form's blank fields as `name=`, which a page must read as not given
     (an empty 需求编号 on the matching form answered 422). Every page reachable from the dashboard, one per path
-    shape, is visited and each of its GET forms submitted with the values a browser would send."""
+    shape, is visited in each language and each of its GET forms submitted with the values a browser would send."""
     from urllib.parse import urlencode
 
     client = browser_session(served_home, role)
-    shapes, forms = _crawl(client)
+    shapes, forms = _crawl(client, f"/?lang={language}")  # the choice is kept (cookie) for the pages that follow
+    assert ('<html lang="en">' in client.get("/patents").text) == (language == "en")
     assert len(shapes) > 20
     for page, action, values in forms:
         answer = client.get(action.split("?")[0] + "?" + urlencode(values))
