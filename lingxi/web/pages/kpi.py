@@ -73,13 +73,10 @@ def kpi_export(key: str, year: int | None = None, principal: Principal = Depends
 
 
 @router.get("/kpi/{key}")
-def kpi_dashboard(request: Request, key: str, year: str | None = None, city: str | None = None,
+def kpi_dashboard(request: Request, key: str, year: int | None = None, city: str | None = None,
                   principal: Principal = Depends(page_principal),
                   session: Session = Depends(db_session, scope="function")):
-    # the filter form sends year= for "all years"
-    if year and not year.strip().isdigit():
-        raise InvalidInput(f"year must be a calendar year, got {year!r}", field="year")
-    result = report.programme_report(session, principal, key, year=int(year) if year else None, city=city or None)
+    result = report.programme_report(session, principal, key, year=year, city=city or None)
     charts = {item["key"]: {"years": [r["year"] for r in item["years"]],
                             "actual": [r["actual"] for r in item["years"]],
                             "target": [r["target"] if item["target_kind"] in ("yearly", "rate") else None
