@@ -303,7 +303,7 @@ def cluster_names(
 OUTPUT_COLUMNS = ("id", "name", "cluster_id", "normalised_name", "type")
 
 
-def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else "gbk")
@@ -312,12 +312,12 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     raise PartyClusterError(f"{path}: not a UTF-8 or GBK text file")
 
 
-def read_names_csv(path: str | Path) -> tuple[list[tuple[str, str]], str]:
-    """Rows ``(id, name)`` of a CSV with columns id,name (any order, any case; other columns ignored).
+def read_csv_rows(path: str | Path, expected: str) -> tuple[list[list[str]], str]:
+    """All rows of a CSV in UTF-8 (with or without BOM) or GBK / GB18030, header first, and the encoding found.
 
-    UTF-8 (with or without BOM) and GBK / GB18030 are accepted; comma, tab and semicolon separators are
-    recognised from the header line.  Returns the rows and the encoding found.  Raises
-    :class:`PartyClusterError` with a plain message for a missing, unreadable or malformed file.
+    Comma, tab and semicolon separators are recognised from the header line. Raises :class:`PartyClusterError`
+    with a plain message for a missing, unreadable, empty or malformed file; `expected` says what the header
+    line should hold ("columns id,name").
     """
     p = Path(path)
     try:
@@ -328,35 +328,46 @@ def read_names_csv(path: str | Path) -> tuple[list[tuple[str, str]], str]:
         raise PartyClusterError(f"input is a directory, not a CSV file: {p}") from None
     except OSError as exc:
         raise PartyClusterError(f"cannot read {p}: {exc.strerror or exc}") from None
-    text, encoding = decode_text(data, p)
+    text, encoding = _decode(data, p)
     if not text.strip():
-        raise PartyClusterError(f"{p}: the file is empty (expected a header line with columns id,name)")
+        raise PartyClusterError(f"{p}: the file is empty (expected a header line with {expected})")
     header_line = text.lstrip().splitlines()[0]
     delimiter = max((",", "\t", ";"), key=header_line.count)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = next(reader)
-        columns = {h.strip().lstrip("\ufeff").lower(): n for n, h in enumerate(header)}
-        missing = [c for c in ("id", "name") if c not in columns]
-        if missing:
-            found = ", ".join(h.strip() for h in header) or "(none)"
-            raise PartyClusterError(
-                f"{p}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                f"(found: {found}); the input needs columns id,name"
-            )
-        id_col, name_col = columns["id"], columns["name"]
-        rows = []
-        for record in reader:
-            if not record or not any(field.strip() for field in record):
-                continue
-            rows.append(
-                (
-                    record[id_col] if id_col < len(record) else "",
-                    record[name_col] if name_col < len(record) else "",
-                )
-            )
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), encoding
     except csv.Error as exc:
         raise PartyClusterError(f"{p}: not a readable CSV file ({exc})") from None
+
+
+def read_names_csv(path: str | Path) -> tuple[list[tuple[str, str]], str]:
+    """Rows ``(id, name)`` of a CSV with columns id,name (any order, any case; other columns ignored).
+
+    Read as :func:`read_csv_rows` reads (UTF-8 or GBK; comma, tab or semicolon).  Returns the rows and the
+    encoding found.  Raises :class:`PartyClusterError` with a plain message for a missing, unreadable or
+    malformed file.
+    """
+    p = Path(path)
+    records, encoding = read_csv_rows(p, "columns id,name")
+    header = records[0]
+    columns = {h.strip().lstrip("\ufeff").lower(): n for n, h in enumerate(header)}
+    missing = [c for c in ("id", "name") if c not in columns]
+    if missing:
+        found = ", ".join(h.strip() for h in header) or "(none)"
+        raise PartyClusterError(
+            f"{p}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(found: {found}); the input needs columns id,name"
+        )
+    id_col, name_col = columns["id"], columns["name"]
+    rows = []
+    for record in records[1:]:
+        if not record or not any(field.strip() for field in record):
+            continue
+        rows.append(
+            (
+                record[id_col] if id_col < len(record) else "",
+                record[name_col] if name_col < len(record) else "",
+            )
+        )
     return rows, encoding
 
 

@@ -9,8 +9,6 @@ parties at once and again after every import (a new spelling, or a new organisat
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from lingxi.accounts.roles import PATENTS_IMPORT, require
 from lingxi.db.models import Party, PatentParty, RegisteredOrganisation
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import InvalidInput
-from lingxi.parties.cluster import PartyClusterError, decode_text
+from lingxi.parties.cluster import PartyClusterError, read_csv_rows
 from lingxi.parties.identity import describe_party
 from lingxi.parties.regions import PROVINCE_NAMES
 from lingxi.parties.types import PartyType
@@ -184,17 +182,7 @@ def _rows(path: Path) -> list[list[str]]:
                     for row in book.worksheets[0].iter_rows(values_only=True)]
         finally:
             book.close()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PartyClusterError(f"cannot read {path}: {exc.strerror or exc}") from None
-    text = decode_text(data, path)[0]
-    header = text.lstrip().splitlines()[0] if text.strip() else ""
-    delimiter = max((",", "\t", ";"), key=header.count)
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise PartyClusterError(f"{path}: not a readable CSV file ({exc})") from None
+    return read_csv_rows(path, "a name column")[0]
 
 
 def _columns(header: list[str], path) -> dict[str, int]:
