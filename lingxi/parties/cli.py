@@ -14,7 +14,7 @@ from rich.table import Table
 from lingxi.cli_options import HomeOption, JsonOption, echo_json, fail, open_home
 from lingxi.parties.cluster import PartyClusterError, cluster_names, read_names_csv, write_clusters_csv
 from lingxi.parties.identity import describe_party
-from lingxi.parties.register import patents_of_parties, read_register_file, register_organisations
+from lingxi.parties.register import read_register_file, register_organisations
 from lingxi.parties.stored import find_stored_parties, with_stored_parties
 from lingxi.parties.types import explain_party_type
 
@@ -156,8 +156,7 @@ def register_command(
     settings, db = open_home(home)
     with db.sessions() as session, session.begin():
         result = register_organisations(session, read.entries, source=file.name)
-        patents = patents_of_parties(session, result.parties_updated)
-    indexed = _index_again(settings, db, patents)
+    indexed = _index_again(settings, db, result.patents)
     answer = {"registered": len(read.entries), "new": result.new, "changed": result.changed,
               "unchanged": result.unchanged, "parties_updated": len(result.parties_updated),
               "patents_reindexed": indexed, "rejected": [{"line": line, "reason": r} for line, r in read.rejected],

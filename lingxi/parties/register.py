@@ -68,6 +68,7 @@ class RegisterResult:
     changed: int
     unchanged: int
     parties_updated: list[int]
+    patents: list[int]  # the patents of those parties, to index again (holder-type and region facets)
 
 
 def read_register_file(path: str | Path) -> RegisterFile:
@@ -97,9 +98,7 @@ def read_register_file(path: str | Path) -> RegisterFile:
 def register_organisations(session: Session, entries: Iterable[RegisterEntry], source: str | None) -> RegisterResult:
     """Store the entries (a registered organisation's entry is replaced) and apply the register to stored parties."""
     new = changed = unchanged = 0
-    entries = list(entries)
-    stored = {r.cluster_key: r for r in session.scalars(select(RegisteredOrganisation).where(
-        RegisteredOrganisation.cluster_key.in_([e.key for e in entries])))} if entries else {}
+    stored = {r.cluster_key: r for r in session.scalars(select(RegisteredOrganisation))}  # an operator's list: small
     for entry in entries:
         wanted = {"name": entry.name, "party_type": entry.party_type, "province": entry.province, "city": entry.city}
         record = stored.get(entry.key)
@@ -114,7 +113,8 @@ def register_organisations(session: Session, entries: Iterable[RegisterEntry], s
         else:
             unchanged += 1
     session.flush()
-    return RegisterResult(new, changed, unchanged, apply_register(session))
+    updated = apply_register(session)
+    return RegisterResult(new, changed, unchanged, updated, patents_of_parties(session, updated))
 
 
 def register_upload(session: Session, actor, filename: str, content: bytes) -> tuple[RegisterFile, RegisterResult]:

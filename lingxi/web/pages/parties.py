@@ -41,10 +41,9 @@ def register_list(request: Request, file: UploadFile = File(...), principal: Pri
         if error.code == "permission_denied":
             raise
         return _page(request, session, principal, status_code=422, error=error.message)
-    patents = register.patents_of_parties(session, result.parties_updated)
     session.commit()
     try:  # the holder-type and region facets of the patents whose holders changed
-        request.app.state.search.index_patents(patents)
+        request.app.state.search.index_patents(result.patents)
     except Exception as error:  # noqa: BLE001 - the stored register is right; `lingxi index rebuild` catches up
         log.warning("search index not updated after the register (%s)", error)
-    return _page(request, session, principal, read=read, result=result, patents=len(patents))
+    return _page(request, session, principal, read=read, result=result)
