@@ -38,6 +38,7 @@ from lingxi.matching.features import (
     query_terms,
     region_fit,
     shared_terms,
+    tagged_taxonomies,
     taxonomy_agreement,
 )
 from lingxi.search.service import SearchService
@@ -193,12 +194,12 @@ class MatchEngine:
         ids = found.ids
         if not ids:
             return []
-        facts = load_facts(session, ids)
+        demand_nodes = self._demand_nodes(session, found.query, demand, tagged_taxonomies(session, ids))
+        found.demand_nodes = demand_nodes
+        facts = load_facts(session, ids, tag_nodes=demand_nodes)
         words = query_terms(found.query)
         weights = idf_weights(self.search, words)
         found.words, found.idf = words, weights
-        demand_nodes = self._demand_nodes(session, found.query, demand, facts)
-        found.demand_nodes = demand_nodes
         demand_effects = self._demand_effects(found.query, found.language)
         found.demand_effects = demand_effects
         best_keyword = max(found.keyword.values(), default=0.0) or 1.0
@@ -350,16 +351,13 @@ class MatchEngine:
     # --- demand-side analysis ---------------------------------------------------------------------------------------
 
     def _demand_nodes(self, session, text: str, demand: DemandView | None,
-                      facts: dict[int, PatentFactsRow]) -> dict[str, dict[str, float]]:
+                      names: dict[str, int]) -> dict[str, dict[str, float]]:
         """The demand's taxonomy nodes with confidence: its own chain node (set or confirmed by a person) at 1.0,
-        and the classifier's nodes in every taxonomy the candidates are tagged with."""
+        and the classifier's nodes in the taxonomies most of the candidates are tagged with (`names`: taxonomy →
+        candidates tagged in it)."""
         from lingxi.tagging.classifier import text_document
         from lingxi.tagging.current import current_classifier
 
-        names: dict[str, int] = {}
-        for row in facts.values():
-            for name in row.tags:
-                names[name] = names.get(name, 0) + 1
         nodes: dict[str, dict[str, float]] = {}
         self._taxonomies = {}
         document = text_document(text)

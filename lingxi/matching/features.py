@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from lingxi.db.models import Party, Patent, PatentAnnotation, PatentClassification, PatentParty, PatentTag
@@ -73,8 +73,11 @@ class PatentFactsRow:
         return folded_text(self.patent_id, self.text)
 
 
-def load_facts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
-    """Everything the ranking reads about these patents: five queries, whatever the number of candidates."""
+def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, float]] | None = None
+               ) -> dict[int, PatentFactsRow]:
+    """Everything the ranking reads about these patents: a fixed number of queries, whatever the number of
+    candidates. `tag_nodes` (taxonomy → nodes): only the tags at those nodes are read — all a ranking compares —
+    instead of every tag of every candidate (~10 per patent, a fifth of a match's reading time)."""
     if not ids:
         return {}
     connection = session.connection()
@@ -108,24 +111,29 @@ def load_facts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
     ):
         if patent_id in facts and code not in facts[patent_id].ipc:
             facts[patent_id].ipc.append(code)
-    for patent_id, taxonomy, node, confidence in connection.execute(
-        select(PatentTag.patent_id, PatentTag.taxonomy_name, PatentTag.node_key, PatentTag.confidence)
-        .where(PatentTag.patent_id.in_(ids), PatentTag.status != "rejected")
-    ):
+    tags = (select(PatentTag.patent_id, PatentTag.taxonomy_name, PatentTag.node_key, PatentTag.confidence)
+            .where(PatentTag.patent_id.in_(ids), PatentTag.status != "rejected"))
+    if tag_nodes is not None:
+        wanted = [and_(PatentTag.taxonomy_name == name, PatentTag.node_key.in_(list(nodes)))
+                  for name, nodes in tag_nodes.items() if nodes]
+        tags = tags.where(or_(*wanted)) if wanted else None
+    for patent_id, taxonomy, node, confidence in connection.execute(tags) if tags is not None else ():
         if patent_id in facts:
             nodes = facts[patent_id].tags.setdefault(taxonomy, {})
             nodes[node] = max(nodes.get(node, 0.0), float(confidence))
-    for patent_id, kind, data in connection.execute(
-        select(PatentAnnotation.patent_id, PatentAnnotation.kind, PatentAnnotation.data)
+    # the two values read, not the whole annotation (a PME annotation holds its sentences too)
+    for patent_id, kind, level, effect_terms in connection.execute(
+        select(PatentAnnotation.patent_id, PatentAnnotation.kind, PatentAnnotation.data["level"],
+               PatentAnnotation.data["effect_terms"])
         .where(PatentAnnotation.patent_id.in_(ids), PatentAnnotation.kind.in_(("pme", "trl")))
     ):
         item = facts.get(patent_id)
-        if item is None or not isinstance(data, dict):
+        if item is None:
             continue
-        if kind == "trl" and data.get("level"):
-            item.trl = int(data["level"])
+        if kind == "trl" and level:
+            item.trl = int(level)
         elif kind == "pme":
-            item.effect_terms = list(data.get("effect_terms") or [])
+            item.effect_terms = list(effect_terms or [])
     availability = licence_availability(session, ids)
     for patent_id, item in facts.items():
         item.licence = availability.get(patent_id, "none")
@@ -134,6 +142,16 @@ def load_facts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
         if patent_id in facts:
             facts[patent_id].value_grade = grade
     return facts
+
+
+def tagged_taxonomies(session: Session, ids: list[int]) -> dict[str, int]:
+    """Taxonomy name → how many of these patents carry a tag in it (rejected tags aside)."""
+    if not ids:
+        return {}
+    return dict(session.connection().execute(
+        select(PatentTag.taxonomy_name, func.count(func.distinct(PatentTag.patent_id)))
+        .where(PatentTag.patent_id.in_(ids), PatentTag.status != "rejected")
+        .group_by(PatentTag.taxonomy_name)).all())
 
 
 # --- licence availability and value grade (lingxi.market, lingxi.value) ----------------------------------------
