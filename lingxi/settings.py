@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     web_threads: int = 4  # request threads per web worker process (see lingxi/web/app.py)
     import_batch_size: int = 1000
     embed_in_background: bool = True  # the web server embeds patents for semantic search in a background thread
+    warm_up_matching: bool = True  # each web worker loads the matcher's models at start (lingxi/matching/warm_up.py)
     # text generation (abstract rewriting, translation): an OpenAI-compatible endpoint; off unless a URL is set
     generation_url: str | None = None
     generation_model: str | None = None

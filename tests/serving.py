@@ -23,15 +23,16 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(home: Path, database_url: str | None = None, embed_in_background: bool = False,
-                   workers: int = 1, command: str = "serve"):
+                   workers: int = 1, command: str = "serve", warm_up_matching: bool = False):
     """Yield the base URL of `lingxi serve` (or another command that serves, `up`) on `home` (and `database_url`,
     default the home's SQLite file), run with `workers` worker processes.
 
-    The server's background embedding for semantic search is off unless a test asks for it: it would spend a
-    minute of CPU on the demo data behind every other test's back.
+    The server's background embedding for semantic search and its matching warm-up are off unless a test asks
+    for them: they would spend CPU (a minute, a few seconds) behind every other test's back.
     """
     env = {key: value for key, value in os.environ.items() if key not in ("LINGXI_DATABASE_URL", "LINGXI_HOME")}
     env["LINGXI_EMBED_IN_BACKGROUND"] = "true" if embed_in_background else "false"
+    env["LINGXI_WARM_UP_MATCHING"] = "true" if warm_up_matching else "false"
     if database_url:
         env["LINGXI_DATABASE_URL"] = database_url
     port = free_port()

@@ -50,8 +50,21 @@ def platform(tmp_path_factory):
         manager.stop()
     vector_jobs._managers.clear()
     db.dispose()
-    with running_server(home) as base:
+    with running_server(home, warm_up_matching=True) as base:  # as `lingxi up` runs it: models loaded at start
         yield base, demand_id, patent_id, home
+
+
+def test_the_worker_loads_the_matching_models_at_start(platform):
+    """The first match of a fresh worker used to load the encoders, indexes and dictionary itself (~3 s)."""
+    import time
+
+    base, _, _, _ = platform
+    client = api_client(base, "enterprise")
+    deadline = time.monotonic() + 120
+    while (warm_up := client.get("/api/status").json()["matching_warm_up"])["state"] == "running":
+        assert time.monotonic() < deadline, "the warm-up did not finish"
+        time.sleep(0.5)
+    assert warm_up["state"] == "done" and warm_up["seconds"] > 0 and warm_up["error"] is None, warm_up
 
 
 def test_the_api_needs_a_login_and_the_match_permission(platform):

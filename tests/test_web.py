@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from serving import browser_session, running_server
+from serving import api_client, browser_session, running_server
 
 from lingxi.db import open_database
 from lingxi.demo.loader import load_demo
@@ -26,6 +26,8 @@ def test_health_is_public_and_status_needs_credentials(served_home):
     assert refused.status_code == 401
     assert refused.json()["error"]["code"] == "not_authenticated"
     assert httpx.get(served_home + "/api/openapi.json").json()["info"]["title"] == "Lingxi 灵犀"
+    status = api_client(served_home, "operator").get("/api/status").json()
+    assert status["matching_warm_up"] == {"state": "off", "seconds": None, "error": None}  # LINGXI_WARM_UP_MATCHING=false
 
 
 def test_pages_redirect_to_login_until_signed_in(served_home):

@@ -9,7 +9,7 @@ import anyio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from lingxi import __version__
 from lingxi.accounts.principal import Principal
 from lingxi.db import open_database
 from lingxi.db.models import ImportJob
+from lingxi.matching.warm_up import WarmUpState, start_warm_up
 from lingxi.patents.import_jobs import job_view
 from lingxi.patents.queries import collection_stats
 from lingxi.search.service import SearchService
@@ -82,6 +83,9 @@ def create_app(settings: Settings) -> FastAPI:
             from lingxi.search.vector_jobs import start_background_embedding, stop_background_embedding
 
             start_background_embedding(settings, app.state.db)
+        app.state.matching_warm_up = WarmUpState()
+        if settings.warm_up_matching:  # the first match of a fresh worker need not wait for the models
+            app.state.matching_warm_up, _ = start_warm_up(settings, app.state.db, app.state.search)
         # What is loaded by now (modules, routes, templates, the ORM's mappings) lives as long as the process: kept
         # out of the cyclic collector, a full collection no longer walks it in the middle of a request
         gc.collect()
@@ -121,10 +125,12 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     @app.get("/api/status", tags=["platform 平台"], summary="Collection figures and recent imports")
-    def status(principal: Principal = Depends(api_principal), session: Session = Depends(db_session, scope="function")) -> dict:
+    def status(request: Request, principal: Principal = Depends(api_principal),
+               session: Session = Depends(db_session, scope="function")) -> dict:
         jobs = session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
         recent = [job_view(job) for job in jobs] if principal.can("patents.import") else []
-        return {"version": __version__, "stats": collection_stats(session), "recent_imports": recent}
+        return {"version": __version__, "stats": collection_stats(session), "recent_imports": recent,
+                "matching_warm_up": request.app.state.matching_warm_up.as_dict()}
 
     return app
 
