@@ -89,7 +89,19 @@ def run_child(phase: str, home: Path, extra: list[str]) -> dict:
     return json.loads(process.stdout.strip().splitlines()[-1])
 
 
-def phase_tag(home: Path) -> dict:
+COPIED_COLUMNS = {
+    "patent_tags": ("taxonomy_name", "taxonomy_version", "node_key", "confidence", "source", "model_version",
+                    "evidence", "status", "created_at"),
+    "patent_annotations": ("kind", "data", "source", "confidence", "model_version", "created_at"),
+}
+
+
+def phase_tag(home: Path, sample: int | None) -> dict:
+    """A tagging run over every patent, or (`sample`) over the first `sample` patents, whose tag and annotation rows
+    are then copied to every other patent in turn — as the vectors are sampled: the matcher reads as many rows as a
+    fully tagged store holds (1M patents take hours to tag on 2 cores), though they do not fit the other texts."""
+    from sqlalchemy import text
+
     from lingxi.db import open_database
     from lingxi.settings import load_settings
     from lingxi.tagging.jobs import run_tagging
@@ -97,10 +109,28 @@ def phase_tag(home: Path) -> dict:
     settings = load_settings(home)
     db = open_database(settings.resolved_database_url)
     started = time.perf_counter()
-    summary = run_tagging(db, annotations=True)
+    summary = run_tagging(db, annotations=True, batch_size=1000,
+                          stop_after=None if sample is None else -(-sample // 1000))
     seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 1), "patents": summary.patents,
-            "patents_per_second": round(summary.patents / max(seconds, 1e-9), 1), **rusage()}
+    out = {"seconds": round(seconds, 1), "patents": summary.patents,
+           "patents_per_second": round(summary.patents / max(seconds, 1e-9), 1)}
+    if sample is not None:
+        started = time.perf_counter()
+        copied = {}
+        with db.engine.begin() as connection:
+            low, tagged = connection.execute(text(
+                "SELECT min(p.id), (SELECT max(patent_id) FROM patent_tags) FROM patents p")).one()
+            span = tagged - low + 1
+            for table, columns in COPIED_COLUMNS.items():
+                copied[table] = connection.execute(text(
+                    f"INSERT INTO {table} (patent_id, {', '.join(columns)}) "
+                    f"SELECT p.id, {', '.join('s.' + column for column in columns)} "
+                    f"FROM patents p JOIN {table} s ON s.patent_id = :low + ((p.id - :low) % :span) "
+                    f"WHERE p.id > :tagged"), {"low": low, "span": span, "tagged": tagged}).rowcount
+        out["copied"] = {"from_first_patents": span, "rows": copied,
+                         "seconds": round(time.perf_counter() - started, 1),
+                         "note": "tag and annotation rows of the tagged patents copied to every other patent in turn"}
+    return {**out, **rusage()}
 
 
 def phase_match(home: Path, queries_file: Path) -> dict:
@@ -174,7 +204,8 @@ def bench_size(size: int, args, samples: RealSamples, save, previous: dict | Non
         entry["note"] = args.note
     reuse = args.reuse_home and (home / "lingxi.db").exists() and previous and previous.get("keyword_index")
     if reuse:
-        for key in ("corpus", "import", "database_mb", "keyword_index", "vector_index", "tagging"):
+        for key in ("corpus", "import", "database_mb", "keyword_index", "vector_index", "second_opinion_index",
+                    "tagging"):
             if key in previous:
                 entry[key] = previous[key]
         entry["reused_home_from_run_started"] = previous.get("started")
@@ -194,8 +225,15 @@ def bench_size(size: int, args, samples: RealSamples, save, previous: dict | Non
                                   "--seed", str(args.seed)])
             print(f"[{size:,}] vector index {json.dumps(entry['vector_index'])[:400]}", file=sys.stderr)
             save(entry)
+            entry["second_opinion_index"] = search_scale.run_phase(
+                "vectors", home, ["--vectors", args.vectors, "--embed-sample", str(args.embed_sample),
+                                  "--seed", str(args.seed), "--vector-model", "use"])
+            print(f"[{size:,}] second-opinion index {json.dumps(entry['second_opinion_index'])[:400]}",
+                  file=sys.stderr)
+            save(entry)
         if not args.no_tag:
-            entry["tagging"] = run_child("tag", home, [])
+            entry["tagging"] = run_child("tag", home, [] if args.tag_sample is None else
+                                         ["--tag-sample", str(args.tag_sample)])
             print(f"[{size:,}] tagging {entry['tagging']}", file=sys.stderr)
             save(entry)
     queries = build_demands(samples, args.queries, args.seed)
@@ -246,6 +284,8 @@ def main() -> None:
     parser.add_argument("--vectors", choices=("sample", "full", "none"), default="sample")
     parser.add_argument("--embed-sample", type=int, default=600)
     parser.add_argument("--no-tag", action="store_true", help="skip the tagging pass")
+    parser.add_argument("--tag-sample", type=int, default=None,
+                        help="tag only this many patents and copy their rows to the others (see phase_tag)")
     parser.add_argument("--keep", action="store_true", help="keep each size's home")
     parser.add_argument("--reuse-home", action="store_true", help="reuse a home kept by an earlier --keep run")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -256,7 +296,8 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.phase:  # a child process
-        result = phase_tag(args.home) if args.phase == "tag" else phase_match(args.home, args.queries_file)
+        result = (phase_tag(args.home, args.tag_sample) if args.phase == "tag"
+                  else phase_match(args.home, args.queries_file))
         print(json.dumps(result, ensure_ascii=False))
         return
 

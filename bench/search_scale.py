@@ -232,8 +232,9 @@ def phase_index(home: Path) -> dict:
             "size_mb": folder_mb(settings.indexes_dir / "keyword"), **rusage()}
 
 
-def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
-    """Build the vector store under indexes/vectors (the layout lingxi.search.semantic reads)."""
+def phase_vectors(home: Path, mode: str, sample: int, seed: int, model: str = "e5") -> dict:
+    """Build the vector store under indexes/vectors (the layout lingxi.search.semantic reads), or with model "use"
+    the matcher's second-opinion store under indexes/vectors-use (lingxi.matching.second_opinion)."""
     try:
         import numpy as np
 
@@ -245,15 +246,21 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
     from sqlalchemy import select
 
     from lingxi.db.models import Patent
+    from lingxi.search.vector_jobs import VectorIndexManager
 
     settings, service = _service(home)
+    manager = VectorIndexManager(settings.indexes_dir, service.db)
+    if model == "use":
+        from lingxi.matching.second_opinion import SecondOpinionVectors
+
+        manager = SecondOpinionVectors(settings.indexes_dir, service.db)
     started = time.perf_counter()
     try:
-        embedder = default_embedder()
+        embedder = manager.embedder() if model == "use" else default_embedder()
     except Exception as error:  # noqa: BLE001 - report whatever stops the embedder loading
         return {"available": False, "reason": f"embedder not available: {error!r}"}
     load_s = time.perf_counter() - started
-    folder = settings.indexes_dir / "vectors"
+    folder = manager.folder if model == "use" else settings.indexes_dir / "vectors"
     shutil.rmtree(folder, ignore_errors=True)
     with service.db.sessions() as session:
         rows = session.execute(select(Patent.id, Patent.language).order_by(Patent.id)).all()
@@ -319,7 +326,7 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
     started = time.perf_counter()
     store.save()
     result["save_s"] = round(time.perf_counter() - started, 1)
-    result["manifest"] = write_vector_manifest(service, folder, embedder, store.count)
+    result["manifest"] = write_vector_manifest(service, manager, folder, embedder, store.count)
     result["size_mb"] = folder_mb(folder)
     result["per_language"] = {key: index.count for key, index in store.indexes.items()}
     if mode != "full":
@@ -329,15 +336,12 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int) -> dict:
     return result
 
 
-def write_vector_manifest(service, folder: Path, embedder, count: int) -> str:
+def write_vector_manifest(service, manager, folder: Path, embedder, count: int) -> str:
     """The manifest lingxi.search.vector_jobs writes after a complete embedding job (store fingerprint, model, job
-    watermark), so the service's semantic search accepts the vectors this benchmark built."""
-    try:
-        from lingxi.search.indexer import KeywordIndexManager
-        from lingxi.search.vector_jobs import VectorIndexManager, VectorManifest
-    except ImportError:
-        return "no lingxi.search.vector_jobs: none written"
-    manager = VectorIndexManager(service.settings.indexes_dir, service.db)
+    watermark), so the service's semantic search (or the matcher's second opinion) accepts the vectors built here."""
+    from lingxi.search.indexer import KeywordIndexManager
+    from lingxi.search.vector_jobs import VectorManifest
+
     with service.db.sessions() as session:
         watermark, state = KeywordIndexManager._job_state(session)
     VectorManifest(embedder.name, embedder.version, manager.store_fingerprint(), watermark, state, count,
@@ -600,6 +604,7 @@ def main() -> None:
     parser.add_argument("--reuse-home", action="store_true",
                         help="with a home kept by an earlier --keep run: skip import and keyword index build")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results JSON (merged by size)")
+    parser.add_argument("--vector-model", choices=("e5", "use"), default="e5", help=argparse.SUPPRESS)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--queries-file", type=Path, help=argparse.SUPPRESS)
@@ -609,7 +614,7 @@ def main() -> None:
         if args.phase == "index":
             result = phase_index(args.home)
         elif args.phase == "vectors":
-            result = phase_vectors(args.home, args.vectors, args.embed_sample, args.seed)
+            result = phase_vectors(args.home, args.vectors, args.embed_sample, args.seed, args.vector_model)
         else:
             result = phase_query(args.home, args.queries_file)
         print(json.dumps(result, ensure_ascii=False))
