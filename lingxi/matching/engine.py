@@ -34,6 +34,7 @@ from lingxi.matching.features import (
     holder_preference,
     idf_weights,
     load_facts,
+    load_inventors,
     maturity_fit,
     query_terms,
     region_fit,
@@ -151,6 +152,9 @@ class MatchEngine:
             ranked = self._rank(session, found, demand, actor, text_hash, region_preference=region or (
                 demand.region if demand is not None else None))
             shown = _one_per_application(ranked)[:top_k]
+            inventors = load_inventors(session, [match.patent_id for match, _ in shown])
+            for match, _ in shown:
+                match.inventors = inventors.get(match.patent_id, [])[:10]
             if explain_matches:
                 self._explain(session, found, shown, demand)
         result = MatchResult(query=text, matches=[match for match, _ in shown], notes=found.notes,
@@ -196,7 +200,7 @@ class MatchEngine:
             return []
         demand_nodes = self._demand_nodes(session, found.query, demand, tagged_taxonomies(session, ids))
         found.demand_nodes = demand_nodes
-        facts = load_facts(session, ids, tag_nodes=demand_nodes)
+        facts = load_facts(session, ids, tag_nodes=demand_nodes, inventors=False)
         words = query_terms(found.query)
         weights = idf_weights(self.search, words)
         found.words, found.idf = words, weights
@@ -260,7 +264,7 @@ class MatchEngine:
             score = sum(contributions.values())
             match = PatentMatch(patent_id=patent_id, key=row.key, external_id=row.external_id, title=row.title,
                                 score=score, publication_number=row.publication_number,
-                                holders=[holder.as_dict() for holder in row.holders], inventors=row.inventors[:10],
+                                holders=[holder.as_dict() for holder in row.holders],
                                 features={name: (None if value is None else round(float(value), 4))
                                           for name, value in values.items()},
                                 language=language)

@@ -73,11 +73,12 @@ class PatentFactsRow:
         return folded_text(self.patent_id, self.text)
 
 
-def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, float]] | None = None
-               ) -> dict[int, PatentFactsRow]:
+def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, float]] | None = None,
+               inventors: bool = True) -> dict[int, PatentFactsRow]:
     """Everything the ranking reads about these patents: a fixed number of queries, whatever the number of
     candidates. `tag_nodes` (taxonomy → nodes): only the tags at those nodes are read — all a ranking compares —
-    instead of every tag of every candidate (~10 per patent, a fifth of a match's reading time)."""
+    instead of every tag of every candidate (~10 per patent, a fifth of a match's reading time). `inventors`
+    False: none are read (they rank nothing; `load_inventors` reads them for the matches shown)."""
     if not ids:
         return {}
     connection = session.connection()
@@ -93,7 +94,8 @@ def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, 
         select(PatentParty.patent_id, PatentParty.role, PatentParty.name, Party.id, Party.party_type,
                Party.province, Party.city)
         .join(Party, Party.id == PatentParty.party_id)
-        .where(PatentParty.patent_id.in_(ids), PatentParty.role.in_((*OWNER_ROLES, "inventor")))
+        .where(PatentParty.patent_id.in_(ids),
+               PatentParty.role.in_((*OWNER_ROLES, "inventor") if inventors else OWNER_ROLES))
         .order_by(PatentParty.patent_id, PatentParty.sequence, PatentParty.id)
     ):
         item = facts.get(row.patent_id)
@@ -142,6 +144,19 @@ def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, 
         if patent_id in facts:
             facts[patent_id].value_grade = grade
     return facts
+
+
+def load_inventors(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Patent id → its inventors' names in their order."""
+    names: dict[int, list[str]] = {}
+    for patent_id, name in session.connection().execute(
+        select(PatentParty.patent_id, PatentParty.name)
+        .where(PatentParty.patent_id.in_(ids), PatentParty.role == "inventor")
+        .order_by(PatentParty.patent_id, PatentParty.sequence, PatentParty.id)
+    ):
+        if name not in names.setdefault(patent_id, []):
+            names[patent_id].append(name)
+    return names
 
 
 def tagged_taxonomies(session: Session, ids: list[int]) -> dict[str, int]:
