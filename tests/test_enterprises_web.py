@@ -136,6 +136,10 @@ def test_pages_render_in_chinese_and_english(platform):
         english = browser.get(path, params={"lang": "en"})
         assert chinese.status_code == english.status_code == 200, path
         assert zh in chinese.text and en in english.text, path
+    # a budget with one bound says which: "–1,500,000" read as a negative amount
+    listing = browser.get("/demands").text
+    assert "<td>≤ 1,500,000</td>" in listing and "<td>400,000–1,000,000</td>" in listing
+    assert "<td>–" not in listing
     file_page = browser.get(f"/enterprises/{mine}").text
     assert 'id="enterprise-form"' in file_page and 'id="training-records"' in file_page
     # the market deals the enterprise is party to, each linking to its deal page (which the enterprise may open)

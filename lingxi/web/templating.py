@@ -86,6 +86,19 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_contex
 templates.env.auto_reload = False
 # An import's source is where the server read it (uploads land under <home>/uploads/<random>/): show the file name.
 templates.env.filters["file_name"] = lambda path: str(path or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def budget_range(low: int | None, high: int | None) -> str:
+    """A demand's budget in yuan: "400,000–1,000,000", or with one bound "≤ 800,000" / "≥ 400,000" (a bare
+    "–800,000" read as a negative amount); "" when neither is set."""
+    if low is not None and high is not None:
+        return f"{low:,}–{high:,}"
+    if high is not None:
+        return f"≤ {high:,}"
+    return f"≥ {low:,}" if low is not None else ""
+
+
+templates.env.filters["budget_range"] = budget_range  # {{ d.budget_min | budget_range(d.budget_max) }}
 templates.env.filters["nl2br"] = lambda text: Markup("<br>".join(Markup.escape(text or "").split("\n")))
 
 
