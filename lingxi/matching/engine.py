@@ -360,13 +360,13 @@ class MatchEngine:
         and the classifier's nodes in the taxonomies most of the candidates are tagged with (`names`: taxonomy →
         candidates tagged in it)."""
         from lingxi.tagging.classifier import text_document
-        from lingxi.tagging.current import current_classifier
+        from lingxi.tagging.current import current_classifier, current_classifiers
 
         nodes: dict[str, dict[str, float]] = {}
         self._taxonomies = {}
         document = text_document(text)
-        for name in sorted(names, key=lambda n: -names[n])[:6]:
-            classifier = current_classifier(session, name, use_ipc=False)
+        chosen = sorted(names, key=lambda n: -names[n])[:6]
+        for name, classifier in current_classifiers(session, chosen, use_ipc=False).items():
             if classifier is None:
                 continue
             self._taxonomies[name] = classifier.taxonomy

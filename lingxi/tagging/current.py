@@ -24,22 +24,40 @@ def current_classifier(session: Session, name: str, version: int | None = None,
                        use_ipc: bool = True) -> Classifier | None:
     """The classifier of taxonomy `name` (its latest version unless `version` is given) with the model its
     reviews taught; None if there is no such taxonomy."""
-    if version is None:
-        version = session.scalar(select(func.max(TaxonomyVersion.version)).where(TaxonomyVersion.name == name))
-        if version is None:
-            return None
-    reviews, last_review = session.execute(
-        select(func.count(PatentTag.id), func.max(PatentTag.reviewed_at))
-        .where(PatentTag.taxonomy_name == name, PatentTag.status.in_(REVIEWED))).one()
+    return current_classifiers(session, [name], use_ipc, {name: version} if version is not None else None)[name]
+
+
+def current_classifiers(session: Session, names: list[str], use_ipc: bool = True,
+                        versions: dict[str, int] | None = None) -> dict[str, Classifier | None]:
+    """`current_classifier` of several taxonomies, their versions and reviews read in two queries in all (a match
+    asks for up to six per demand)."""
+    versions = dict(versions or {})
+    latest = [name for name in names if name not in versions]
+    if latest:
+        versions.update(session.execute(
+            select(TaxonomyVersion.name, func.max(TaxonomyVersion.version))
+            .where(TaxonomyVersion.name.in_(latest)).group_by(TaxonomyVersion.name)).all())
+    reviewed = {name: (count, last) for name, count, last in session.execute(
+        select(PatentTag.taxonomy_name, func.count(PatentTag.id), func.max(PatentTag.reviewed_at))
+        .where(PatentTag.taxonomy_name.in_(names), PatentTag.status.in_(REVIEWED))
+        .group_by(PatentTag.taxonomy_name))}
     database = str(session.get_bind().url)
-    key = (database, name, use_ipc, version, reviews, last_review)
-    with _lock:
-        if key in _classifiers:
-            return _classifiers[key]
-    taxonomy = load_taxonomy(session, name, version)
-    classifier = Classifier(taxonomy, trained_model(session, taxonomy), use_ipc=use_ipc) if taxonomy else None
-    with _lock:
-        for old in [k for k in _classifiers if k[:3] == key[:3]]:  # superseded by a newer version or review
-            del _classifiers[old]
-        _classifiers[key] = classifier
-    return classifier
+    out: dict[str, Classifier | None] = {}
+    for name in names:
+        version = versions.get(name)
+        if version is None:
+            out[name] = None
+            continue
+        key = (database, name, use_ipc, version, *reviewed.get(name, (0, None)))
+        with _lock:
+            if key in _classifiers:
+                out[name] = _classifiers[key]
+                continue
+        taxonomy = load_taxonomy(session, name, version)
+        classifier = Classifier(taxonomy, trained_model(session, taxonomy), use_ipc=use_ipc) if taxonomy else None
+        with _lock:
+            for old in [k for k in _classifiers if k[:3] == key[:3]]:  # superseded by a newer version or review
+                del _classifiers[old]
+            _classifiers[key] = classifier
+        out[name] = classifier
+    return out
