@@ -37,6 +37,7 @@ from lingxi.matching.features import (
     load_inventors,
     maturity_fit,
     query_terms,
+    read_annotations,
     region_fit,
     shared_terms,
     tagged_taxonomies,
@@ -152,9 +153,7 @@ class MatchEngine:
             ranked = self._rank(session, found, demand, actor, text_hash, region_preference=region or (
                 demand.region if demand is not None else None))
             shown = _one_per_application(ranked)[:top_k]
-            inventors = load_inventors(session, [match.patent_id for match, _ in shown])
-            for match, _ in shown:
-                match.inventors = inventors.get(match.patent_id, [])[:10]
+            _complete(session, shown)
             if explain_matches:
                 self._explain(session, found, shown, demand)
         result = MatchResult(query=text, matches=[match for match, _ in shown], notes=found.notes,
@@ -200,12 +199,14 @@ class MatchEngine:
             return []
         demand_nodes = self._demand_nodes(session, found.query, demand, tagged_taxonomies(session, ids))
         found.demand_nodes = demand_nodes
-        facts = load_facts(session, ids, tag_nodes=demand_nodes, inventors=False)
+        demand_effects = self._demand_effects(found.query, found.language)
+        found.demand_effects = demand_effects
+        wants_trl = demand is not None and (demand.trl_min is not None or demand.trl_max is not None)
+        facts = load_facts(session, ids, tag_nodes=demand_nodes, inventors=False,
+                           annotations=("pme",) * bool(demand_effects) + ("trl",) * wants_trl)
         words = query_terms(found.query)
         weights = idf_weights(self.search, words)
         found.words, found.idf = words, weights
-        demand_effects = self._demand_effects(found.query, found.language)
-        found.demand_effects = demand_effects
         best_keyword = max(found.keyword.values(), default=0.0) or 1.0
         best_translated = max(found.translated_keyword.values(), default=0.0) or 1.0
         translated_weights = self._translated_weights(found)
@@ -490,6 +491,14 @@ class MatchEngine:
                 "contributions": items,
                 "why": explain.why_this_rank(match.rank, items, unknown),
             }
+
+
+def _complete(session, shown: list[tuple[PatentMatch, dict]]) -> None:
+    """What the ranking did not need but a shown match tells: its inventors, TRL and effects."""
+    inventors = load_inventors(session, [match.patent_id for match, _ in shown])
+    for match, _ in shown:
+        match.inventors = inventors.get(match.patent_id, [])[:10]
+    read_annotations(session, {match.patent_id: context["row"] for match, context in shown})
 
 
 def _one_per_application(ranked: list[tuple[PatentMatch, dict]]) -> list[tuple[PatentMatch, dict]]:
