@@ -9,8 +9,12 @@ Store, per size, built exactly as bench/search_scale.py builds it (its functions
   --vectors sample) only a sample of 600 patents is really embedded and every other patent gets a sampled real vector
   of its language plus Gaussian noise (σ 0.35, re-normalised). The HNSW index size, memory and search latency are
   real at full size; only the vectors' content is synthetic, so ranks mean nothing here — only time does;
+- second-opinion vectors (USE, lingxi.matching.second_opinion) built the same way under indexes/vectors-use, so the
+  matcher's USE candidates and feature run as in an installation whose embedding job has finished;
 - tags: a full `run_tagging` pass (taxonomies, problem/means/effect, maturity), as `lingxi tag run --all` leaves an
-  installation, so a matcher that reads tags reads a realistic amount (--no-tag skips it; at 1M it takes ~1 h).
+  installation, so a matcher that reads tags reads a realistic amount (--no-tag skips it; at 1M it takes hours on
+  2 cores). --tag-sample N tags the first N patents for real and copies their tag and annotation rows to every other
+  patent in turn — as many rows as a tagged store holds, though they do not fit the other texts (like the vectors).
 Each phase runs in its own process, so the peak memory (ru_maxrss) is per phase.
 
 Queries: 300 demand-like sentences (deterministic): 75 % Chinese — one or two clauses of a real abstract, often after a
@@ -19,6 +23,7 @@ abstract, sometimes after "We need". Each is timed around `MatchEngine(settings,
 one warm process (the engine built once, 5 warm-up calls not counted); wall time includes the query embedding.
 
     .venv/bin/python bench/matching_latency.py --sizes 100000,1000000 [--workdir DIR] [--queries 300] [--keep]
+        [--tag-sample 10000] [--reuse-home]
 Results: bench/results/matching_latency.json, merged by size (sizes can be run separately).
 Needs lingxi.matching.engine; without it the match phase records "not available" and no latency is given.
 """
