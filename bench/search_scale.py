@@ -239,28 +239,24 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int, model: str = "e
         import numpy as np
 
         from lingxi.search.vectors import open_vector_store
-        from lingxi.text.embedding import default_embedder
         from lingxi.text.segment import detect_language
     except ImportError as error:
         return {"available": False, "reason": f"semantic code not importable: {error}"}
     from sqlalchemy import select
 
     from lingxi.db.models import Patent
+    from lingxi.matching.second_opinion import SecondOpinionVectors
     from lingxi.search.vector_jobs import VectorIndexManager
 
     settings, service = _service(home)
-    manager = VectorIndexManager(settings.indexes_dir, service.db)
-    if model == "use":
-        from lingxi.matching.second_opinion import SecondOpinionVectors
-
-        manager = SecondOpinionVectors(settings.indexes_dir, service.db)
+    manager = (SecondOpinionVectors if model == "use" else VectorIndexManager)(settings.indexes_dir, service.db)
     started = time.perf_counter()
     try:
-        embedder = manager.embedder() if model == "use" else default_embedder()
+        embedder = manager.embedder()  # each manager's own model (e5 / USE) and folder
     except Exception as error:  # noqa: BLE001 - report whatever stops the embedder loading
         return {"available": False, "reason": f"embedder not available: {error!r}"}
     load_s = time.perf_counter() - started
-    folder = manager.folder if model == "use" else settings.indexes_dir / "vectors"
+    folder = manager.folder
     shutil.rmtree(folder, ignore_errors=True)
     with service.db.sessions() as session:
         rows = session.execute(select(Patent.id, Patent.language).order_by(Patent.id)).all()
@@ -326,7 +322,7 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int, model: str = "e
     started = time.perf_counter()
     store.save()
     result["save_s"] = round(time.perf_counter() - started, 1)
-    result["manifest"] = write_vector_manifest(service, manager, folder, embedder, store.count)
+    result["manifest"] = write_vector_manifest(service, manager, embedder, store.count)
     result["size_mb"] = folder_mb(folder)
     result["per_language"] = {key: index.count for key, index in store.indexes.items()}
     if mode != "full":
@@ -336,7 +332,7 @@ def phase_vectors(home: Path, mode: str, sample: int, seed: int, model: str = "e
     return result
 
 
-def write_vector_manifest(service, manager, folder: Path, embedder, count: int) -> str:
+def write_vector_manifest(service, manager, embedder, count: int) -> str:
     """The manifest lingxi.search.vector_jobs writes after a complete embedding job (store fingerprint, model, job
     watermark), so the service's semantic search (or the matcher's second opinion) accepts the vectors built here."""
     from lingxi.search.indexer import KeywordIndexManager
@@ -345,7 +341,7 @@ def write_vector_manifest(service, manager, folder: Path, embedder, count: int) 
     with service.db.sessions() as session:
         watermark, state = KeywordIndexManager._job_state(session)
     VectorManifest(embedder.name, embedder.version, manager.store_fingerprint(), watermark, state, count,
-                   generation=1, complete=True).write(folder)
+                   generation=1, complete=True).write(manager.folder)
     return f"written ({count} vectors, job watermark {watermark})"
 
 
