@@ -50,12 +50,11 @@ def _context(request: Request) -> dict:
     def t(key: str, **values) -> str:
         return translate(key, language, **values)
 
-    def allowed(items):
-        return [(key, url) for key, url, permission in items
-                if principal is not None and (permission is None or principal.can(permission))]
+    def may(permission: str | None) -> bool:
+        return principal is not None and (permission is None or principal.can(permission))
 
-    open_areas = [area for area in AREAS if principal is not None
-                  and (area.permission is None or principal.can(area.permission))]
+    def allowed(items):
+        return [(key, url) for key, url, permission in items if may(permission)]
 
     def role_label(role: str) -> str:
         return Role(role).label_zh if language == "zh" else Role(role).label_en
@@ -69,7 +68,7 @@ def _context(request: Request) -> dict:
         "t": t, "lang": language, "html_lang": HTML_LANG[language], "other_lang": "en" if language == "zh" else "zh",
         "lang_switch_url": _with_query(request, lang="en" if language == "zh" else "zh"),
         "user": principal, "csrf_token": principal.csrf_token if principal else None,
-        "main_nav": allowed(MAIN_NAV), "admin_nav": allowed(ADMIN_NAV), "areas": open_areas,
+        "main_nav": allowed(MAIN_NAV), "admin_nav": allowed(ADMIN_NAV), "areas": [area for area in AREAS if may(area.permission)],
         "role_label": role_label, "label": label, "current_path": request.url.path,
     }
 
