@@ -18,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lingxi.accounts.roles import PATENTS_IMPORT, require
+from lingxi.db import in_batches
 from lingxi.db.models import Party, PatentParty, RegisteredOrganisation
 from lingxi.db.pagination import Page, paginate
 from lingxi.errors import InvalidInput
@@ -161,9 +162,8 @@ def apply_register(session: Session) -> list[int]:
 def patents_of_parties(session: Session, party_ids: list[int]) -> list[int]:
     """The patents that mention any of these parties (to index again after their type or region changed)."""
     found: set[int] = set()
-    for start in range(0, len(party_ids), 500):
-        found.update(session.scalars(select(PatentParty.patent_id).where(
-            PatentParty.party_id.in_(party_ids[start:start + 500]))))
+    for batch in in_batches(party_ids):
+        found.update(session.scalars(select(PatentParty.patent_id).where(PatentParty.party_id.in_(batch))))
     return sorted(found)
 
 
