@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from lingxi.accounts.principal import Principal
 from lingxi.accounts.roles import MATCH_RUN, ORGANISATIONS_DIRECTORY, require
 from lingxi.db.models import Organisation, Patent, PatentParty
+from lingxi.enterprises.access import ENTERPRISE_KINDS
 from lingxi.errors import NotFound
 
 LICENSEE_WEIGHTS = {"portfolio": 0.45, "products": 0.25, "demands": 0.20, "industry": 0.10}
-ENTERPRISE_KINDS = ("enterprise", "soe")
 MAX_ENTERPRISES = 500
 OPEN_STATUSES = ("new", "matched", "negotiating", "in_negotiation")
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
