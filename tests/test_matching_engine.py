@@ -272,6 +272,58 @@ def test_feedback_changes_the_ranking_of_the_same_demand(corpus):
     assert after_match.explanation["feedback"][0]["verdict"] == "interested"
 
 
+def test_a_short_list_is_the_head_of_the_long_one_though_fewer_facts_are_read(corpus, monkeypatch):
+    """The fit features' facts are read only for candidates that can still reach the first k (engine._reachable):
+    the first k must be exactly those of the longest list, with every feature, score and explanation, for ad-hoc
+    texts in both languages and for a stored demand with a wanted TRL range, a home region and feedback."""
+    import lingxi.matching.engine as engine_module
+
+    _, db, engine = corpus
+    read_for: list[int] = []
+    real = engine_module.load_fit_facts
+
+    def counting(session, facts, *args, **kwargs):
+        read_for.append(len(facts))
+        return real(session, facts, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "load_fit_facts", counting)
+    with db.sessions() as session:
+        organisation = Organisation(name=f"截断测试企业{uuid.uuid4().hex[:6]}", kind="enterprise", province="浙江省")
+        session.add(organisation)
+        session.flush()
+        demand = Demand(organisation_id=organisation.id, title="光伏支架", trl_min=5, trl_max=8,
+                        description="屋顶装光伏板的支架要抗风、安装快，最好能降低成本", confidentiality="public")
+        session.add(demand)
+        session.commit()
+        demand_id, organisation_id = demand.id, organisation.id
+    owner = Principal(user_id=None, username="owner", role="enterprise", organisation_id=organisation_id)
+    with db.sessions() as session:
+        record_feedback(session, owner, pid(db, SOLAR), "not_relevant", demand_id=demand_id)
+        session.commit()
+
+    def as_list(result) -> list[dict]:
+        return [match.as_dict() for match in result.matches]
+
+    asks = [lambda k: engine.match_text("想找给鞋垫打孔的工具，手工打孔太慢", top_k=k),
+            lambda k: engine.match_text("We need a roof structure that drains heavy rain", top_k=k),
+            lambda k: engine.match_text("水泥窑用的耐火砖老是被硫腐蚀", top_k=k, region="浙江省")]
+    for ask in asks:
+        read_for.clear()
+        longest = ask(200)
+        assert read_for == [longest.candidates]  # fewer than 200 applications: nothing left out
+        for k in (1, 3, 10):
+            read_for.clear()
+            assert as_list(ask(k)) == as_list(longest)[:k]
+            assert read_for[0] < longest.candidates
+    with db.sessions() as session:
+        longest = engine.match_demand(session, owner, demand_id, top_k=200)
+        assert SOLAR in ranking(longest) and ranking(longest)[0] != SOLAR
+        for k in (1, 5, 10):
+            read_for.clear()
+            assert as_list(engine.match_demand(session, owner, demand_id, top_k=k)) == as_list(longest)[:k]
+            assert read_for[0] < longest.candidates
+
+
 def test_push_scores_given_patents_against_a_text(corpus):
     _, db, engine = corpus
     ids = [pid(db, SOLAR), pid(db, INSOLE), pid(db, KILN)]

@@ -33,8 +33,9 @@ from lingxi.matching.features import (
     PatentFactsRow,
     holder_preference,
     idf_weights,
-    load_facts,
+    load_fit_facts,
     load_inventors,
+    load_texts,
     maturity_fit,
     query_terms,
     read_annotations,
@@ -151,7 +152,7 @@ class MatchEngine:
         text_hash = None if demand is not None else query_hash(text)
         with self._session(session) as session:
             ranked = self._rank(session, found, demand, actor, text_hash, region_preference=region or (
-                demand.region if demand is not None else None))
+                demand.region if demand is not None else None), keep=top_k)
             shown = _one_per_application(ranked)[:top_k]
             _complete(session, shown)
             if explain_matches:
@@ -193,7 +194,12 @@ class MatchEngine:
         return nullcontext(session) if session is not None else self.db.sessions()
 
     def _rank(self, session, found: Candidates, demand: DemandView | None, actor: Principal | None,
-              text_hash: str | None, region_preference: str | None) -> list[tuple[PatentMatch, dict]]:
+              text_hash: str | None, region_preference: str | None, keep: int | None = None
+              ) -> list[tuple[PatentMatch, dict]]:
+        """Every candidate ranked, or with `keep`, those that can still reach the first `keep` applications: the
+        relevance features are computed for all, and the fit features' facts (holders, IPC, tags, annotations,
+        offers, grades: five of the six reads) only for candidates whose best possible score reaches the
+        `keep`-th application's worst (`_reachable`); the first `keep` are the same either way."""
         ids = found.ids
         if not ids:
             return []
@@ -201,64 +207,36 @@ class MatchEngine:
         found.demand_nodes = demand_nodes
         demand_effects = self._demand_effects(found.query, found.language)
         found.demand_effects = demand_effects
-        wants_trl = demand is not None and (demand.trl_min is not None or demand.trl_max is not None)
-        facts = load_facts(session, ids, tag_nodes=demand_nodes, inventors=False,
-                           annotations=("pme",) * bool(demand_effects) + ("trl",) * wants_trl)
-        words = query_terms(found.query)
-        weights = idf_weights(self.search, words)
-        found.words, found.idf = words, weights
-        best_keyword = max(found.keyword.values(), default=0.0) or 1.0
-        best_translated = max(found.translated_keyword.values(), default=0.0) or 1.0
-        translated_weights = self._translated_weights(found)
-        semantic_rel = _relative(found.semantic, found.language_of, found.baselines)
-        translated_std = self._translated_semantic(found)
-        translated_rel = {}  # the old translated view (off): the translation's cosine as a second `semantic`
-        if self.translated_view and found.translated_cosines:
-            translated_rel = _relative(found.translated_cosines, {p: "zh" for p in found.translated_cosines},
-                                       {"zh": found.translated_baseline})
-        view_rel = _relative(found.view_cosines, found.language_of, None) if found.view_cosines else {}
-        second_rel = self._second_opinion(found)
+        wanted_trl = (demand.trl_min, demand.trl_max) if demand is not None else (None, None)
+        facts = load_texts(session, ids)
         feedback_change, feedback_why = self._feedback(session, found, demand, actor, text_hash)
+        relevance = self._relevance(found, facts, bool(demand_effects))
+        fits = {"taxonomy": max((c for nodes in demand_nodes.values() for c in nodes.values()), default=None),
+                "maturity": 1.0 if wanted_trl != (None, None) else None, "value": 1.0, "holder": 1.0,
+                "region": 1.0 if region_preference else None, "licence": 1.0}
+        if keep is not None:
+            facts = {p: facts[p] for p in self._reachable(relevance, facts, fits, feedback_change, keep)}
+        load_fit_facts(session, facts, tag_nodes=demand_nodes, inventors=False,
+                       annotations=("pme",) * bool(demand_effects) + ("trl",) * (wanted_trl != (None, None)))
 
         ranked = []
-        for patent_id in ids:
+        for patent_id, (language, cross, values, shared) in relevance.items():
             row = facts.get(patent_id)
             if row is None:
-                continue  # deleted since indexing
-            language = found.language_of.get(patent_id) or _language(row)
-            same_language = language == found.language or found.language == "other"
-            keyword_value = (found.keyword.get(patent_id, 0.0) / best_keyword) if same_language else None
-            shared, concept_share = shared_terms(words, weights, row.folded, True) if same_language else ([], None)
-            if not same_language and language == "zh" and found.translations:
-                # an English demand against a Chinese patent: its words through the dictionary (matching.translate)
-                keyword_value = found.translated_keyword.get(patent_id, 0.0) / best_translated
-                shared, concept_share = _translated_shared(found.translations, translated_weights, row.folded)
-                found.idf.update({item: translated_weights.get(item.split("→", 1)[0], 1.0) for item in shared})
-            semantic_value = semantic_rel.get(patent_id)
-            if not same_language and patent_id in translated_rel and semantic_value is not None:
-                semantic_value = max(semantic_value, translated_rel[patent_id])  # two views, one feature
-            values: dict[str, float | None] = {
-                "semantic": semantic_value,
-                "semantic_view": view_rel.get(patent_id),
-                "keyword": keyword_value,
-                "concepts": concept_share if (words and concept_share is not None) else None,
-                "effects": (len(set(row.effect_terms) & set(demand_effects)) / len(demand_effects))
-                if demand_effects else None,
-                "second_opinion": second_rel.get(patent_id),
-                "translated_semantic": translated_std.get(patent_id) if not same_language else None,
-            }
+                continue  # deleted since indexing, or out of reach
+            if demand_effects:
+                values["effects"] = len(set(row.effect_terms) & set(demand_effects)) / len(demand_effects)
             taxonomy_score, shared_nodes = taxonomy_agreement(demand_nodes, row.tags, self._depth)
             holder_score, holder_kind = holder_preference(row.holders)
             values.update({
                 "taxonomy": taxonomy_score,
-                "maturity": maturity_fit(row.trl, demand.trl_min if demand else None,
-                                         demand.trl_max if demand else None),
+                "maturity": maturity_fit(row.trl, *wanted_trl),
                 "value": GRADE_SCORES.get(row.value_grade) if row.value_grade else None,
                 "holder": holder_score if row.holders else None,
                 "region": region_fit(row.holders, region_preference),
                 "licence": LICENCE_SCORES.get(row.licence) if row.licence else None,
             })
-            contributions = self._combine(values, cross=not same_language)
+            contributions = self._combine(values, cross=cross)
             change = feedback_change.get(patent_id, 0.0)
             if change:
                 contributions["feedback"] = change
@@ -275,6 +253,78 @@ class MatchEngine:
         for rank, (match, _) in enumerate(ranked, 1):
             match.rank = rank
         return ranked
+
+    def _relevance(self, found: Candidates, facts: dict[int, PatentFactsRow], effects: bool
+                   ) -> dict[int, tuple[str, bool, dict[str, float | None], list[str]]]:
+        """Candidate → (its language, whether it is in another language than the demand, its relevance features,
+        the demand words it shares), in the candidates' order: all that the patent rows and the candidate lists
+        tell. `effects` (the demand names effects) needs the patent's effect terms: 0 until they are read."""
+        words = query_terms(found.query)
+        weights = idf_weights(self.search, words)
+        found.words, found.idf = words, weights
+        best_keyword = max(found.keyword.values(), default=0.0) or 1.0
+        best_translated = max(found.translated_keyword.values(), default=0.0) or 1.0
+        translated_weights = self._translated_weights(found)
+        semantic_rel = _relative(found.semantic, found.language_of, found.baselines)
+        translated_std = self._translated_semantic(found)
+        translated_rel = {}  # the old translated view (off): the translation's cosine as a second `semantic`
+        if self.translated_view and found.translated_cosines:
+            translated_rel = _relative(found.translated_cosines, {p: "zh" for p in found.translated_cosines},
+                                       {"zh": found.translated_baseline})
+        view_rel = _relative(found.view_cosines, found.language_of, None) if found.view_cosines else {}
+        second_rel = self._second_opinion(found)
+        out = {}
+        for patent_id in found.ids:
+            row = facts.get(patent_id)
+            if row is None:
+                continue
+            language = found.language_of.get(patent_id) or _language(row)
+            same_language = language == found.language or found.language == "other"
+            keyword_value = (found.keyword.get(patent_id, 0.0) / best_keyword) if same_language else None
+            shared, concept_share = shared_terms(words, weights, row.folded, True) if same_language else ([], None)
+            if not same_language and language == "zh" and found.translations:
+                # an English demand against a Chinese patent: its words through the dictionary (matching.translate)
+                keyword_value = found.translated_keyword.get(patent_id, 0.0) / best_translated
+                shared, concept_share = _translated_shared(found.translations, translated_weights, row.folded)
+                found.idf.update({item: translated_weights.get(item.split("→", 1)[0], 1.0) for item in shared})
+            semantic_value = semantic_rel.get(patent_id)
+            if not same_language and patent_id in translated_rel and semantic_value is not None:
+                semantic_value = max(semantic_value, translated_rel[patent_id])  # two views, one feature
+            out[patent_id] = (language, not same_language, {
+                "semantic": semantic_value,
+                "semantic_view": view_rel.get(patent_id),
+                "keyword": keyword_value,
+                "concepts": concept_share if (words and concept_share is not None) else None,
+                "effects": 0.0 if effects else None,
+                "second_opinion": second_rel.get(patent_id),
+                "translated_semantic": translated_std.get(patent_id) if not same_language else None,
+            }, shared)
+        return out
+
+    def _reachable(self, relevance: dict, facts: dict[int, PatentFactsRow], fits: dict[str, float | None],
+                   feedback_change: dict[int, float], keep: int) -> list[int]:
+        """The candidates whose best possible score reaches the worst possible score of the `keep`-th best
+        application: no other can be among the first `keep` applications (_one_per_application). Bounds: every
+        fit feature adds between 0 and its weight × its largest value (`fits`, None = cannot apply), and
+        `effects` (read with the fit facts) is between 0 and 1."""
+        weights = [*self.weights.values(), *self.cross_weights.values()]
+        if min(weights) < 0:
+            return list(relevance)  # a negative weight (tuning) turns the bounds around: keep everyone
+        fit_most = sum(self.weights[name] * value for name, value in fits.items() if value is not None)
+        bounds = {}
+        for patent_id, (_, cross, values, _) in relevance.items():
+            high = {**values, "effects": 1.0} if values["effects"] is not None else values
+            change = feedback_change.get(patent_id, 0.0)
+            bounds[patent_id] = (sum(self._combine(values, cross).values()) + change,
+                                 sum(self._combine(high, cross).values()) + change + fit_most)
+        best_low: dict[str, float] = {}
+        for patent_id, (low, _) in bounds.items():
+            application = facts[patent_id].application or f"#{patent_id}"
+            best_low[application] = max(best_low.get(application, low), low)
+        if len(best_low) <= keep:
+            return list(relevance)
+        floor = sorted(best_low.values(), reverse=True)[keep - 1] - 1e-9  # summation order may differ
+        return [patent_id for patent_id, (_, high) in bounds.items() if high >= floor]
 
     def _second_opinion_candidates(self, found: Candidates) -> None:
         """USE's own nearest patents join the candidates (bounded like the other lists), with their e5 cosines read

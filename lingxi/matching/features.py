@@ -76,23 +76,40 @@ class PatentFactsRow:
 
 def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, float]] | None = None,
                inventors: bool = True, annotations=ANNOTATIONS) -> dict[int, PatentFactsRow]:
-    """Everything the ranking reads about these patents: a fixed number of queries, whatever the number of
-    candidates. A ranking can read less, which counts when the candidates' rows are not in memory (at 1M patents
-    a cold read of ~400 candidates' facts took ~300 ms): `tag_nodes` (taxonomy → nodes) reads only the tags at
-    those nodes, all a ranking compares; `inventors` False reads none (they rank nothing); `annotations` names the
-    kinds to read ("trl" counts only against a wanted TRL range, "pme" only for a demand naming effects).
-    `load_inventors` and `read_annotations` complete the matches shown."""
+    """Everything the ranking reads about these patents: `load_texts`, then `load_fit_facts` for all of them."""
+    facts = load_texts(session, ids)
+    load_fit_facts(session, facts, tag_nodes, inventors, annotations)
+    return facts
+
+
+def load_texts(session: Session, ids: list[int]) -> dict[int, PatentFactsRow]:
+    """The candidates' patent rows (numbers, title, abstract, language): all the relevance features read. One
+    query, whatever the number of candidates."""
     if not ids:
         return {}
+    return {row.id: PatentFactsRow(row.id, row.key, row.external_id, row.publication_number, row.title or "",
+                                   row.abstract or "", row.language,
+                                   application=f"{row.country}:{row.application_number}"
+                                   if row.application_number else None)
+            for row in session.connection().execute(
+                select(Patent.id, Patent.key, Patent.external_id, Patent.publication_number, Patent.title,
+                       Patent.abstract, Patent.language, Patent.country, Patent.application_number)
+                .where(Patent.id.in_(ids)))}
+
+
+def load_fit_facts(session: Session, facts: dict[int, PatentFactsRow],
+                   tag_nodes: dict[str, dict[str, float]] | None = None, inventors: bool = True,
+                   annotations=ANNOTATIONS) -> None:
+    """Fill in what the fit features read — holders, IPC, tags, TRL, effect terms, licence offers, value grade —
+    with a fixed number of queries. A ranking can read less, which counts when the rows are not in memory (at 1M
+    patents a cold read of ~400 candidates' facts took ~300 ms): `tag_nodes` (taxonomy → nodes) reads only the
+    tags at those nodes, all a ranking compares; `inventors` False reads none (they rank nothing); `annotations`
+    names the kinds to read ("trl" counts only against a wanted TRL range, "pme" only for a demand naming
+    effects). `load_inventors` and `read_annotations` complete the matches shown."""
+    if not facts:
+        return
+    ids = list(facts)
     connection = session.connection()
-    facts = {row.id: PatentFactsRow(row.id, row.key, row.external_id, row.publication_number, row.title or "",
-                                    row.abstract or "", row.language,
-                                    application=f"{row.country}:{row.application_number}"
-                                    if row.application_number else None)
-             for row in connection.execute(select(Patent.id, Patent.key, Patent.external_id,
-                                                  Patent.publication_number, Patent.title, Patent.abstract,
-                                                  Patent.language, Patent.country, Patent.application_number)
-                                           .where(Patent.id.in_(ids)))}
     for row in connection.execute(
         select(PatentParty.patent_id, PatentParty.role, PatentParty.name, Party.id, Party.party_type,
                Party.province, Party.city)
@@ -101,9 +118,7 @@ def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, 
                PatentParty.role.in_((*OWNER_ROLES, "inventor") if inventors else OWNER_ROLES))
         .order_by(PatentParty.patent_id, PatentParty.sequence, PatentParty.id)
     ):
-        item = facts.get(row.patent_id)
-        if item is None:
-            continue
+        item = facts[row.patent_id]
         if row.role == "inventor":
             if row.name not in item.inventors:
                 item.inventors.append(row.name)
@@ -114,7 +129,7 @@ def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, 
         .where(PatentClassification.patent_id.in_(ids), PatentClassification.scheme == "ipc")
         .order_by(PatentClassification.patent_id, PatentClassification.sequence)
     ):
-        if patent_id in facts and code not in facts[patent_id].ipc:
+        if code not in facts[patent_id].ipc:
             facts[patent_id].ipc.append(code)
     tags = (select(PatentTag.patent_id, PatentTag.taxonomy_name, PatentTag.node_key, PatentTag.confidence)
             .where(PatentTag.patent_id.in_(ids), PatentTag.status != "rejected"))
@@ -123,18 +138,14 @@ def load_facts(session: Session, ids: list[int], tag_nodes: dict[str, dict[str, 
                   for name, nodes in tag_nodes.items() if nodes]
         tags = tags.where(or_(*wanted)) if wanted else None
     for patent_id, taxonomy, node, confidence in connection.execute(tags) if tags is not None else ():
-        if patent_id in facts:
-            nodes = facts[patent_id].tags.setdefault(taxonomy, {})
-            nodes[node] = max(nodes.get(node, 0.0), float(confidence))
+        nodes = facts[patent_id].tags.setdefault(taxonomy, {})
+        nodes[node] = max(nodes.get(node, 0.0), float(confidence))
     read_annotations(session, facts, annotations)
     availability = licence_availability(session, ids)
     for patent_id, item in facts.items():
         item.licence = availability.get(patent_id, "none")
-    grades = value_grades(session, ids)
-    for patent_id, grade in grades.items():
-        if patent_id in facts:
-            facts[patent_id].value_grade = grade
-    return facts
+    for patent_id, grade in value_grades(session, ids).items():
+        facts[patent_id].value_grade = grade
 
 
 def read_annotations(session: Session, facts: dict[int, PatentFactsRow], kinds=ANNOTATIONS) -> None:
