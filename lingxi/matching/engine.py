@@ -208,16 +208,18 @@ class MatchEngine:
         demand_effects = self._demand_effects(found.query, found.language)
         found.demand_effects = demand_effects
         wanted_trl = (demand.trl_min, demand.trl_max) if demand is not None else (None, None)
+        wants_trl = wanted_trl != (None, None)
         facts = load_texts(session, ids)
         feedback_change, feedback_why = self._feedback(session, found, demand, actor, text_hash)
         relevance = self._relevance(found, facts, bool(demand_effects))
+        # the largest value each fit feature can take here (None: it cannot apply)
         fits = {"taxonomy": max((c for nodes in demand_nodes.values() for c in nodes.values()), default=None),
-                "maturity": 1.0 if wanted_trl != (None, None) else None, "value": 1.0, "holder": 1.0,
+                "maturity": 1.0 if wants_trl else None, "value": 1.0, "holder": 1.0,
                 "region": 1.0 if region_preference else None, "licence": 1.0}
         if keep is not None:
             facts = {p: facts[p] for p in self._reachable(relevance, facts, fits, feedback_change, keep)}
         load_fit_facts(session, facts, tag_nodes=demand_nodes, inventors=False,
-                       annotations=("pme",) * bool(demand_effects) + ("trl",) * (wanted_trl != (None, None)))
+                       annotations=("pme",) * bool(demand_effects) + ("trl",) * wants_trl)
 
         ranked = []
         for patent_id, (language, cross, values, shared) in relevance.items():
